@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DemoUpstream {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+const json = (status: number, body: unknown): [number, Record<string, string>, string] => [
+  status,
+  { 'content-type': 'application/json' },
+  JSON.stringify(body, null, 2),
+];
+
+/**
+ * The service `npm start` puts behind the gateway, so a newcomer has something to call.
+ * `/hello` greets; `/echo/...` answers with what it received (method, path, query, headers,
+ * body size), which shows what the gateway forwards; `/users/{id}` plays a protected API.
+ */
+export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<DemoUpstream> => {
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(request.url ?? '/', 'http://demo');
+    let answer: [number, Record<string, string>, string];
+    if (url.pathname === '/hello') {
+      answer = json(200, { message: 'Hello from the demo upstream', time: new Date().toISOString() });
+    } else if (url.pathname.startsWith('/echo')) {
+      answer = json(200, {
+        method: request.method,
+        path: url.pathname,
+        query: url.search.slice(1),
+        headers: request.headers,
+        body_bytes: body.length,
+      });
+    } else if (/^\/users\/[^/]+$/.test(url.pathname)) {
+      answer = json(200, { id: decodeURIComponent(url.pathname.split('/')[2] ?? ''), name: 'Demo User', seen_by: request.headers['x-user-id'] ?? null });
+    } else {
+      answer = json(404, { message: 'The demo upstream has /hello, /echo/... and /users/{id}' });
+    }
+    response.writeHead(answer[0], answer[1]).end(answer[2]);
+  });
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};

@@ -1,0 +1,84 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { toFunctionUrlEvent } from './function-url-event';
+import { lambdaContext } from './lambda-context';
+
+/** Function URLs refuse request payloads over 6 MB before the function runs. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
+export type FunctionUrlHandler = (
+  event: LambdaFunctionURLEvent,
+  context: Context,
+  options: { signal: AbortSignal },
+) => Promise<LambdaFunctionURLResult>;
+
+export interface LocalServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+const readBody = async (request: IncomingMessage): Promise<Buffer | undefined> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult): void => {
+  if (typeof result === 'string') {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(result);
+    return;
+  }
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  response.writeHead(result.statusCode ?? 200, headers).end(body);
+};
+
+const writeLambdaFailure = (response: ServerResponse, status: number, message: string): void => {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
+};
+
+/**
+ * Serves a Function URL handler over HTTP the way the Function URL front end would: each request
+ * becomes a payload 2.0 event, and the handler's result is written back.
+ */
+export const startLocalServer = async (handler: FunctionUrlHandler, port = 0, host = '127.0.0.1'): Promise<LocalServer> => {
+  const server = createServer(async (request, response) => {
+    try {
+      const body = await readBody(request);
+      if (body === undefined) {
+        writeLambdaFailure(response, 413, 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
+        return;
+      }
+      const result = await handler(toFunctionUrlEvent(request, body), lambdaContext(), {
+        signal: new AbortController().signal,
+      });
+      writeResult(response, result);
+    } catch (error) {
+      // Lambda answers an unhandled function error with a bare 502; so does the local server.
+      console.error('handler failed:', error);
+      if (!response.headersSent) writeLambdaFailure(response, 502, 'Internal Server Error');
+      else response.destroy();
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};

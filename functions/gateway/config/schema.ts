@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { HTTP_METHODS, isHttpMethod } from './http-methods';
+
+/**
+ * The schema of `config/gateway.yml`. Field names are a public contract: users' files must keep
+ * working from release to release, so rename nothing; add fields with defaults.
+ */
+
+const pathPattern = /^\/(?:[A-Za-z0-9._~!$&'()+,;=:@%-]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(?:\/(?:[A-Za-z0-9._~!$&'()+,;=:@%-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))*(?:\/\*)?$/;
+
+const method = z.string().refine(isHttpMethod, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an HTTP method (use ${HTTP_METHODS.join(', ')})`,
+});
+
+const upstreamUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL without query or fragment` },
+);
+
+export const rateLimitSchema = z.strictObject({
+  capacity: z.int().positive(),
+  refill_per_second: z.number().positive(),
+  scope: z.enum(['user', 'ip', 'route', 'global']).default('user'),
+  cost: z.int().positive().default(1),
+});
+
+export const routeSchema = z
+  .strictObject({
+    /** Stable route id for logs and metric dimensions; defaults to the path. */
+    id: z.string().regex(/^[A-Za-z0-9_./{}*:-]{1,128}$/).optional(),
+    path: z.string().regex(pathPattern, {
+      error: 'must start with "/", use {name} for parameters and may end with "/*" for a prefix',
+    }),
+    methods: z.array(method).min(1),
+    upstream: upstreamUrl,
+    strip_prefix: z.string().startsWith('/').optional(),
+    auth_required: z.boolean().default(true),
+    permissions: z.array(z.string().min(1)).default([]),
+    rate_limit: rateLimitSchema.optional(),
+    timeout_ms: z.int().min(1).max(900_000).default(10_000),
+    max_body_bytes: z.int().min(0).max(6 * 1024 * 1024).default(1024 * 1024),
+  })
+  .superRefine((route, ctx) => {
+    if (route.strip_prefix !== undefined) {
+      const literalPrefix = route.path.replace(/\/\*$/, '');
+      const strip = route.strip_prefix.replace(/\/$/, '');
+      const segmentAligned = literalPrefix === strip || literalPrefix.startsWith(`${strip}/`);
+      if (!segmentAligned) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['strip_prefix'],
+          message: `${JSON.stringify(route.strip_prefix)} is not a whole-segment prefix of path ${JSON.stringify(route.path)}`,
+        });
+      }
+    }
+  });
+
+export const securityHeadersSchema = z.strictObject({
+  strict_transport_security: z.string().default('max-age=63072000; includeSubDomains; preload'),
+  content_security_policy: z.string().default("default-src 'none'; frame-ancestors 'none'"),
+  x_frame_options: z.enum(['DENY', 'SAMEORIGIN']).default('DENY'),
+  referrer_policy: z.string().default('no-referrer'),
+});
+
+export const gatewayConfigSchema = z.strictObject({
+  routes: z.array(routeSchema).min(1),
+  security_headers: securityHeadersSchema.default(securityHeadersSchema.parse({})),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+export type SecurityHeadersConfig = z.infer<typeof securityHeadersSchema>;

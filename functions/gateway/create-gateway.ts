@@ -1,0 +1,71 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { GatewayConfig } from './config/schema';
+import { liveness, type ReadinessCheck, readiness } from './health/readiness';
+import { type FunctionUrlEvent, type FunctionUrlResult, type GatewayContext, requestState } from './http/types';
+import { accessLog } from './middleware/access-log';
+import { correlation } from './middleware/correlation';
+import { errorResponse } from './middleware/error-response';
+import { route } from './middleware/route';
+import { securityHeaders } from './middleware/security-headers';
+import { UnauthenticatedError } from './http/errors';
+import { buildResult } from './proxy/build-result';
+import { buildUpstreamRequest } from './proxy/build-upstream-request';
+import type { Upstream } from './proxy/upstream';
+import { RouteTable } from './routing/route-table';
+
+export interface GatewayDependencies {
+  readonly config: GatewayConfig;
+  readonly upstream: Upstream;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Dependencies `/health/ready` reports on. */
+  readonly readinessChecks?: readonly ReadinessCheck[];
+  /** @default 1000 */
+  readonly readinessTimeoutMs?: number;
+}
+
+/**
+ * Builds the gateway's middy chain from its dependencies. `handler.ts` wires the AWS adapters;
+ * the local server and the tests wire others to the same ports. Call once per container.
+ */
+export const createGateway = (deps: GatewayDependencies) => {
+  const table = new RouteTable(deps.config.routes);
+  const checks = deps.readinessChecks ?? [];
+  const readinessTimeoutMs = deps.readinessTimeoutMs ?? 1000;
+
+  const gatewayHandler = async (event: FunctionUrlEvent, context: GatewayContext): Promise<FunctionUrlResult> => {
+    const state = requestState(context);
+    if (state.builtin === 'live') return liveness();
+    if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);
+    const matched = state.route;
+    if (!matched) throw new Error('route middleware did not run');
+    if (matched.route.config.auth_required) {
+      // Fail closed until a session validator is wired into the chain.
+      throw new UnauthenticatedError(undefined, { reason: 'no_session_validator' });
+    }
+    const request = buildUpstreamRequest(event, matched, state.correlationId);
+    const started = performance.now();
+    try {
+      const response = await deps.upstream.forward(request);
+      return buildResult(response, request.method);
+    } finally {
+      state.upstreamMs = performance.now() - started;
+    }
+  };
+
+  return middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
+    .use(correlation({ logger: deps.logger }))
+    .use(accessLog({ logger: deps.logger, metrics: deps.metrics }))
+    .use(securityHeaders(deps.config.security_headers))
+    .use(errorResponse({ logger: deps.logger }))
+    .use(route(table))
+    .handler(gatewayHandler);
+};
+
+export type GatewayHandler = ReturnType<typeof createGateway>;

@@ -1,0 +1,114 @@
+/** Stable error codes: they are part of the public error contract (`error` in the JSON body). */
+export const ErrorCode = {
+  badRequest: 'bad_request',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  methodNotAllowed: 'method_not_allowed',
+  payloadTooLarge: 'payload_too_large',
+  rateLimited: 'rate_limited',
+  internal: 'internal_error',
+  badGateway: 'bad_gateway',
+  unavailable: 'unavailable',
+  upstreamTimeout: 'upstream_timeout',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Every refusal the gateway makes is a `GatewayError`: the error middleware turns it into the JSON
+ * contract. `expose` is false for 5xx so internals never reach the client; `reason` is for logs.
+ */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly expose: boolean;
+  readonly headers: Record<string, string>;
+  /** Machine-readable reason for logs and metrics (e.g. `signature_mismatch`); never sent. */
+  readonly reason: string | undefined;
+
+  constructor(
+    statusCode: number,
+    code: ErrorCode,
+    message: string,
+    options: { headers?: Record<string, string>; reason?: string; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.statusCode = statusCode;
+    this.code = code;
+    this.expose = statusCode < 500;
+    this.headers = options.headers ?? {};
+    this.reason = options.reason;
+  }
+}
+
+type Options = ConstructorParameters<typeof GatewayError>[3];
+
+export class BadRequestError extends GatewayError {
+  constructor(message: string, options?: Options) {
+    super(400, ErrorCode.badRequest, message, options);
+  }
+}
+
+export class UnauthenticatedError extends GatewayError {
+  constructor(message = 'A valid session is required', options?: Options) {
+    super(401, ErrorCode.unauthenticated, message, options);
+  }
+}
+
+export class ForbiddenError extends GatewayError {
+  constructor(message = 'You do not have permission to access this resource', options?: Options) {
+    super(403, ErrorCode.forbidden, message, options);
+  }
+}
+
+export class NotFoundError extends GatewayError {
+  constructor(message = 'No route matches this path', options?: Options) {
+    super(404, ErrorCode.notFound, message, options);
+  }
+}
+
+export class MethodNotAllowedError extends GatewayError {
+  constructor(allowed: readonly string[], options?: Options) {
+    super(405, ErrorCode.methodNotAllowed, `Allowed methods: ${allowed.join(', ')}`, {
+      ...options,
+      headers: { allow: allowed.join(', '), ...options?.headers },
+    });
+  }
+}
+
+export class PayloadTooLargeError extends GatewayError {
+  constructor(limitBytes: number, options?: Options) {
+    super(413, ErrorCode.payloadTooLarge, `Request body exceeds ${limitBytes} bytes`, options);
+  }
+}
+
+export class RateLimitedError extends GatewayError {
+  constructor(message = 'Too many requests', options?: Options) {
+    super(429, ErrorCode.rateLimited, message, options);
+  }
+}
+
+export class InternalError extends GatewayError {
+  constructor(options?: Options) {
+    super(500, ErrorCode.internal, 'The gateway failed to handle this request', options);
+  }
+}
+
+export class BadGatewayError extends GatewayError {
+  constructor(options?: Options) {
+    super(502, ErrorCode.badGateway, 'The upstream service failed to answer correctly', options);
+  }
+}
+
+export class UnavailableError extends GatewayError {
+  constructor(options?: Options) {
+    super(503, ErrorCode.unavailable, 'The service is temporarily unavailable', options);
+  }
+}
+
+export class UpstreamTimeoutError extends GatewayError {
+  constructor(options?: Options) {
+    super(504, ErrorCode.upstreamTimeout, 'The upstream service did not answer in time', options);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { MatchedRoute } from '../routing/route-types';
+
+/** A Lambda Function URL request, payload format 2.0. */
+export type FunctionUrlEvent = LambdaFunctionURLEvent;
+
+/**
+ * What the gateway returns to the Function URL. Always the structured form (never a bare string),
+ * so that the status, headers and cookies are explicit.
+ */
+export type FunctionUrlResult = Exclude<LambdaFunctionURLResult, string> & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
+
+export type BuiltinEndpoint = 'live' | 'ready';
+
+/** Per-request state the middlewares share; lives on the Lambda context for one invocation. */
+export interface RequestState {
+  correlationId: string;
+  /** `performance.now()` when the gateway started handling the request. */
+  startedAt: number;
+  route?: MatchedRoute;
+  /** Set instead of `route` for the gateway's own endpoints (`/health/live`, `/health/ready`). */
+  builtin?: BuiltinEndpoint;
+  /** Milliseconds spent waiting on the upstream, when it was called. */
+  upstreamMs?: number;
+}
+
+/**
+ * The Lambda context as the middlewares see it: the correlation middleware (first in the chain)
+ * opens `gateway`. Optional so that the handler takes the plain context Lambda passes.
+ */
+export interface GatewayContext extends Context {
+  gateway?: RequestState;
+}
+
+/** The per-request state; throws if the chain was assembled without the correlation middleware. */
+export const requestState = (context: GatewayContext): RequestState => {
+  if (!context.gateway) throw new Error('The correlation middleware must run first in the chain');
+  return context.gateway;
+};

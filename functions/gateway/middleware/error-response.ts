@@ -1,0 +1,30 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { asGatewayError, errorResult } from '../http/error-result';
+import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
+
+type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
+
+/**
+ * The one place errors become responses: every error, typed or not, turns into the JSON contract.
+ * Register it after the header middlewares so their `onError` decorates its response.
+ */
+export const errorResponse = (options: {
+  logger: Logger;
+}): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+  const errorResponseOnError = (request: GatewayRequest): void => {
+    const error = asGatewayError(request.error);
+    const correlationId = request.context.gateway?.correlationId ?? request.context.awsRequestId;
+    if (error.statusCode >= 500) {
+      options.logger.error('request failed', {
+        error_code: error.code,
+        reason: error.reason,
+        error: error.cause ?? error,
+      });
+    } else {
+      options.logger.info('request refused', { error_code: error.code, reason: error.reason });
+    }
+    request.response = errorResult(error, correlationId);
+  };
+  return { onError: errorResponseOnError };
+};

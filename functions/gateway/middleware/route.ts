@@ -1,0 +1,42 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import { BadRequestError, MethodNotAllowedError } from '../http/errors';
+import {
+  type BuiltinEndpoint,
+  type FunctionUrlEvent,
+  type FunctionUrlResult,
+  type GatewayContext,
+  requestState,
+} from '../http/types';
+import type { RouteTable } from '../routing/route-table';
+
+type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
+
+/** The gateway's own endpoints; they shadow any configured route of the same path. */
+export const BUILTIN_PATHS: Readonly<Record<string, BuiltinEndpoint>> = {
+  '/health/live': 'live',
+  '/health/ready': 'ready',
+};
+
+/**
+ * Matches the request to a route (or a built-in endpoint) and records it for the middlewares and
+ * the handler behind it. No match is a 404; a known path with another method is a 405 with `Allow`.
+ */
+export const route = (
+  table: RouteTable,
+): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+  const routeBefore = (request: GatewayRequest): void => {
+    const method = request.event?.requestContext?.http?.method;
+    const rawPath = request.event?.rawPath;
+    if (typeof method !== 'string' || typeof rawPath !== 'string') {
+      throw new BadRequestError('The event is not a Function URL request', { reason: 'not_function_url_event' });
+    }
+    const builtin = BUILTIN_PATHS[rawPath];
+    if (builtin) {
+      if (method !== 'GET' && method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);
+      requestState(request.context).builtin = builtin;
+      return;
+    }
+    requestState(request.context).route = table.match(method, rawPath);
+  };
+  return { before: routeBefore };
+};

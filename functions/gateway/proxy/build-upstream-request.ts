@@ -1,0 +1,81 @@
+import { Header } from '../http/header-names';
+import { BadRequestError, PayloadTooLargeError } from '../http/errors';
+import type { FunctionUrlEvent } from '../http/types';
+import type { MatchedRoute } from '../routing/route-types';
+import { hopByHopNames, isHopByHop } from './hop-by-hop';
+import type { UpstreamRequest } from './upstream';
+
+/** Set by the gateway from what it knows, never taken from the client. */
+const GATEWAY_OWNED = new Set<string>([
+  Header.host,
+  Header.contentLength,
+  Header.cookie,
+  Header.forwardedProto,
+  Header.forwardedHost,
+  Header.correlationId,
+]);
+
+const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
+
+const joinUrl = (upstream: string, path: string, rawQuery: string): string => {
+  const base = new URL(upstream);
+  const basePath = base.pathname.replace(/\/$/, '');
+  const query = rawQuery ? `?${rawQuery}` : '';
+  // Concatenated, not resolved through URL: the client's path and query go on byte for byte.
+  return `${base.origin}${basePath}${path}${query}`;
+};
+
+const decodeBody = (event: FunctionUrlEvent): Uint8Array | undefined => {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+};
+
+const appendForwardedFor = (existing: string | undefined, sourceIp: string | undefined): string | undefined => {
+  if (!sourceIp) return existing;
+  if (!existing) return sourceIp;
+  const last = existing.split(',').at(-1)?.trim();
+  // Function URLs already append the caller's address; do not list it twice.
+  return last === sourceIp ? existing : `${existing}, ${sourceIp}`;
+};
+
+/** Builds the upstream request from a Function URL event and its matched route. */
+export const buildUpstreamRequest = (
+  event: FunctionUrlEvent,
+  matched: MatchedRoute,
+  correlationId: string,
+): UpstreamRequest => {
+  const { config } = matched.route;
+  const method = event.requestContext.http.method;
+  const body = decodeBody(event);
+  if (body && body.byteLength > config.max_body_bytes) {
+    throw new PayloadTooLargeError(config.max_body_bytes);
+  }
+  if (body && BODYLESS_METHODS.has(method)) {
+    throw new BadRequestError(`A ${method} request must not have a body`, { reason: 'body_on_bodyless_method' });
+  }
+
+  const incoming = event.headers ?? {};
+  const dropped = hopByHopNames(incoming[Header.connection]);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    const lower = name.toLowerCase();
+    if (value === undefined || isHopByHop(lower, dropped) || GATEWAY_OWNED.has(lower)) continue;
+    headers[lower] = value;
+  }
+  const forwardedFor = appendForwardedFor(incoming[Header.forwardedFor], event.requestContext.http.sourceIp);
+  if (forwardedFor) headers[Header.forwardedFor] = forwardedFor;
+  const proto = incoming[Header.forwardedProto];
+  headers[Header.forwardedProto] = proto === 'http' ? 'http' : 'https';
+  const host = event.requestContext.domainName ?? incoming[Header.host];
+  if (host) headers[Header.forwardedHost] = host;
+  headers[Header.correlationId] = correlationId;
+  if (event.cookies && event.cookies.length > 0) headers[Header.cookie] = event.cookies.join('; ');
+
+  return {
+    url: joinUrl(config.upstream, matched.upstreamPath, event.rawQueryString ?? ''),
+    method,
+    headers,
+    ...(body ? { body } : {}),
+    timeoutMs: config.timeout_ms,
+  };
+};

@@ -1,0 +1,25 @@
+/** What the gateway sends to an upstream service. Header names are lower case. */
+export interface UpstreamRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array;
+  readonly timeoutMs: number;
+}
+
+/** An upstream's complete answer, buffered. */
+export interface UpstreamResponse {
+  readonly status: number;
+  /** Lower-case names; `set-cookie` is not here but in `setCookies`, one entry per header. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly setCookies: readonly string[];
+  readonly body: Uint8Array;
+}
+
+/**
+ * The port the proxy step depends on. Implementations throw `UpstreamTimeoutError` when the route's
+ * time budget runs out and `BadGatewayError` when the upstream cannot be reached or answers badly.
+ */
+export interface Upstream {
+  forward(request: UpstreamRequest): Promise<UpstreamResponse>;
+}

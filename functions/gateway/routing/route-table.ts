@@ -1,0 +1,58 @@
+import type { HttpMethod } from '../config/http-methods';
+import type { RouteConfig } from '../config/schema';
+import { MethodNotAllowedError, NotFoundError } from '../http/errors';
+import { compileRoutes } from './compile-routes';
+import { splitPath } from './path-segments';
+import type { CompiledRoute, MatchedRoute } from './route-types';
+
+const matchSegments = (route: CompiledRoute, decoded: readonly string[]): Record<string, string> | undefined => {
+  // A prefix route `/api/*` also matches `/api` itself and `/api/`.
+  const lengthFits = route.prefix
+    ? decoded.length >= route.segments.length
+    : decoded.length === route.segments.length;
+  if (!lengthFits) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < route.segments.length; i += 1) {
+    const segment = route.segments[i];
+    const actual = decoded[i];
+    if (segment === undefined || actual === undefined) return undefined;
+    if (segment.kind === 'literal') {
+      if (segment.value !== actual) return undefined;
+    } else {
+      if (actual === '') return undefined;
+      params[segment.name] = actual;
+    }
+  }
+  return params;
+};
+
+/** The compiled route table: built once per container, matched per request. */
+export class RouteTable {
+  readonly routes: readonly CompiledRoute[];
+
+  constructor(routes: readonly RouteConfig[], source?: string) {
+    this.routes = compileRoutes(routes, source);
+  }
+
+  /**
+   * Finds the most specific route for the path that allows the method.
+   * @throws NotFoundError when no route has the path; MethodNotAllowedError (with `Allow`) when
+   * routes have the path but none allows the method.
+   */
+  match(method: string, rawPath: string): MatchedRoute {
+    const { raw, decoded } = splitPath(rawPath);
+    const allowed = new Set<HttpMethod>();
+    for (const route of this.routes) {
+      const params = matchSegments(route, decoded);
+      if (!params) continue;
+      if (!route.methods.has(method as HttpMethod)) {
+        for (const m of route.methods) allowed.add(m);
+        continue;
+      }
+      const rest = raw.slice(route.stripSegments).join('/');
+      return { route, params, upstreamPath: `/${rest}` };
+    }
+    if (allowed.size > 0) throw new MethodNotAllowedError([...allowed].sort());
+    throw new NotFoundError();
+  }
+}

@@ -1,0 +1,26 @@
+import type { HttpMethod } from '../config/http-methods';
+import type { RouteConfig } from '../config/schema';
+
+export type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string };
+
+/** A route from the config, compiled once at cold start for matching. */
+export interface CompiledRoute {
+  readonly id: string;
+  readonly config: RouteConfig;
+  readonly segments: readonly Segment[];
+  /** True when the path ends in `/*`: it matches any path below the literal part. */
+  readonly prefix: boolean;
+  readonly methods: ReadonlySet<HttpMethod>;
+  /** Number of leading path segments that `strip_prefix` removes before forwarding. */
+  readonly stripSegments: number;
+  /** Lexicographically larger is more specific; see `compileRoutes`. */
+  readonly rank: readonly number[];
+}
+
+export interface MatchedRoute {
+  readonly route: CompiledRoute;
+  /** `{param}` captures, percent-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The raw (still percent-encoded) path to send upstream, after `strip_prefix`. */
+  readonly upstreamPath: string;
+}

@@ -1,0 +1,27 @@
+// CommonJS project + @swc/jest (see docs/decisions.md): @middy/core ships ESM only, so it is let
+// through the transform instead of running jest in ESM mode.
+const esmOnly = ['@middy'].join('|');
+
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+  '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } }],
+};
+
+const shared = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
+  setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['functions/**/*.ts', 'dev/**/*.ts', 'lib/**/*.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+  ],
+};

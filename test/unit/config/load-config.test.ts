@@ -1,0 +1,161 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../../functions/gateway/config/config-error';
+import { loadConfig, parseConfig } from '../../../functions/gateway/config/load-config';
+
+const route = (fields: string) => `
+  - path: /api/users/{id}
+    methods: [GET]
+    upstream: http://users.internal:8080
+${fields}`;
+
+const problemsOf = (yaml: string, env: Record<string, string> = {}): readonly string[] => {
+  try {
+    parseConfig(yaml, 'gateway.yml', env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the config to be refused');
+};
+
+describe('Config: parseConfig', () => {
+  it('names the route and field of a bad method', () => {
+    // Prepare
+    const yaml = `routes:${route('')}${route('')}${route('')}
+  - path: /orders
+    methods: [FETCH]
+    upstream: http://orders.internal
+`;
+
+    // Act
+    const problems = problemsOf(yaml);
+
+    // Assess
+    expect(problems).toEqual([
+      'routes[3].methods[0]: "FETCH" is not an HTTP method (use GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS)',
+    ]);
+  });
+
+  it('applies the documented defaults', () => {
+    const config = parseConfig(`routes:${route('')}`, 'gateway.yml', {});
+
+    expect(config.routes[0]).toEqual({
+      path: '/api/users/{id}',
+      methods: ['GET'],
+      upstream: 'http://users.internal:8080',
+      auth_required: true,
+      permissions: [],
+      timeout_ms: 10000,
+      max_body_bytes: 1048576,
+    });
+    expect(config.security_headers.x_frame_options).toBe('DENY');
+  });
+
+  it('reads the full route shape, rate limit included', () => {
+    const config = parseConfig(
+      `routes:${route(`    strip_prefix: /api
+    auth_required: true
+    permissions: [users:read]
+    rate_limit: { capacity: 100, refill_per_second: 10, scope: user }
+    timeout_ms: 5000
+    max_body_bytes: 2048`)}`,
+      'gateway.yml',
+      {},
+    );
+
+    expect(config.routes[0]?.rate_limit).toEqual({ capacity: 100, refill_per_second: 10, scope: 'user', cost: 1 });
+    expect(config.routes[0]?.strip_prefix).toBe('/api');
+    expect(config.routes[0]?.timeout_ms).toBe(5000);
+  });
+
+  it('refuses unknown fields so typos do not pass silently', () => {
+    expect(problemsOf(`routes:${route('    auth_requird: false')}`)).toEqual([
+      'routes[0]: Unrecognized key: "auth_requird"',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf(`routes:
+  - path: users
+    methods: []
+    upstream: ftp://files
+    timeout_ms: -1
+`);
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^routes\[0\]\.path: must start with "\/"/),
+        expect.stringMatching(/^routes\[0\]\.methods: /),
+        'routes[0].upstream: "ftp://files" is not an http(s) URL without query or fragment',
+        expect.stringMatching(/^routes\[0\]\.timeout_ms: /),
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('substitutes ${VAR} and ${VAR:-fallback} in upstreams', () => {
+    const config = parseConfig(
+      `routes:
+  - { path: /a, methods: [GET], upstream: "\${A_URL}/v1" }
+  - { path: /b, methods: [GET], upstream: "\${B_URL:-http://fallback:9000}" }
+`,
+      'gateway.yml',
+      { A_URL: 'https://a.example.com' },
+    );
+
+    expect(config.routes.map((r) => r.upstream)).toEqual(['https://a.example.com/v1', 'http://fallback:9000']);
+  });
+
+  it('names an unset environment variable instead of building a broken URL', () => {
+    expect(problemsOf(`routes:\n  - { path: /a, methods: [GET], upstream: "\${USERS_SERVICE_URL}" }\n`)).toEqual([
+      'routes[0].upstream: environment variable USERS_SERVICE_URL is not set',
+    ]);
+  });
+
+  it('refuses a strip_prefix that is not a whole-segment prefix of the path', () => {
+    expect(problemsOf(`routes:${route('    strip_prefix: /ap')}`)).toEqual([
+      'routes[0].strip_prefix: "/ap" is not a whole-segment prefix of path "/api/users/{id}"',
+    ]);
+  });
+
+  it('refuses a rate limit without a positive capacity', () => {
+    expect(problemsOf(`routes:${route('    rate_limit: { capacity: 0, refill_per_second: 1 }')}`)).toEqual([
+      expect.stringMatching(/^routes\[0\]\.rate_limit\.capacity: /),
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const problems = problemsOf('routes:\n  - path: /a\n   methods: [GET\n');
+
+    expect(problems[0]).toMatch(/line \d+/);
+  });
+
+  it('refuses an empty route table', () => {
+    expect(problemsOf('routes: []\n')).toEqual([expect.stringMatching(/^routes: /)]);
+  });
+});
+
+describe('Config: loadConfig', () => {
+  it('loads the shipped config/gateway.yml', () => {
+    const config = loadConfig('config/gateway.yml', { DEMO_UPSTREAM_URL: 'http://127.0.0.1:9999' });
+
+    expect(config.routes.map((r) => r.id)).toEqual(['demo', 'users']);
+    expect(config.routes[0]?.upstream).toBe('http://127.0.0.1:9999');
+  });
+
+  it('names the file when it cannot be read', () => {
+    expect(() => loadConfig('/nonexistent/gateway.yml', {})).toThrow(
+      'Invalid gateway config /nonexistent/gateway.yml:\n  - cannot read the file (ENOENT)',
+    );
+  });
+
+  it('reads the file given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-config-'));
+    const file = join(dir, 'routes.yml');
+    writeFileSync(file, 'routes:\n  - { path: /x, methods: [POST], upstream: "http://x:1", auth_required: false }\n');
+
+    expect(loadConfig(file, {}).routes[0]).toMatchObject({ path: '/x', methods: ['POST'], auth_required: false });
+  });
+});
