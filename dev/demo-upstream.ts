@@ -27,7 +27,10 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
     const url = new URL(request.url ?? '/', 'http://demo');
     let answer: [number, Record<string, string>, string];
     if (url.pathname === '/hello') {
-      answer = json(200, { message: 'Hello from the demo upstream', time: new Date().toISOString() });
+      answer = json(200, {
+        message: 'Hello from the demo upstream',
+        time: new Date().toISOString(),
+      });
     } else if (url.pathname.startsWith('/echo')) {
       answer = json(200, {
         method: request.method,
@@ -37,7 +40,11 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
         body_bytes: body.length,
       });
     } else if (/^\/users\/[^/]+$/.test(url.pathname)) {
-      answer = json(200, { id: decodeURIComponent(url.pathname.split('/')[2] ?? ''), name: 'Demo User', seen_by: request.headers['x-user-id'] ?? null });
+      answer = json(200, {
+        id: decodeURIComponent(url.pathname.split('/')[2] ?? ''),
+        name: 'Demo User',
+        seen_by: request.headers['x-user-id'] ?? null,
+      });
     } else {
       answer = json(404, { message: 'The demo upstream has /hello, /echo/... and /users/{id}' });
     }

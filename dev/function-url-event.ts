@@ -20,7 +20,10 @@ const parseQuery = (rawQuery: string): Record<string, string> | undefined => {
  * lower-case headers with repeated values comma-joined, cookies moved to `cookies`, the raw path
  * and query untouched, and a non-text body base64-encoded.
  */
-export const toFunctionUrlEvent = (request: IncomingMessage, body: Buffer): LambdaFunctionURLEvent => {
+export const toFunctionUrlEvent = (
+  request: IncomingMessage,
+  body: Buffer,
+): LambdaFunctionURLEvent => {
   const url = request.url ?? '/';
   const queryAt = url.indexOf('?');
   const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -33,14 +36,19 @@ export const toFunctionUrlEvent = (request: IncomingMessage, body: Buffer): Lamb
     const joined = headerValue(value);
     if (joined === undefined) continue;
     if (name === 'cookie') {
-      cookies = joined.split(';').map((c) => c.trim()).filter(Boolean);
+      cookies = joined
+        .split(';')
+        .map((c) => c.trim())
+        .filter(Boolean);
       continue;
     }
     headers[name] = joined;
   }
   headers['x-forwarded-proto'] = 'http';
   headers['x-forwarded-port'] = String(request.socket.localPort ?? '');
-  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${sourceIp}`
+    : sourceIp;
 
   const method = request.method ?? 'GET';
   const now = new Date();
@@ -74,7 +82,10 @@ export const toFunctionUrlEvent = (request: IncomingMessage, body: Buffer): Lamb
       timeEpoch: now.getTime(),
     },
     ...(body.length > 0
-      ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
+      ? {
+          body: textual ? body.toString('utf8') : body.toString('base64'),
+          isBase64Encoded: !textual,
+        }
       : { isBase64Encoded: false }),
   };
 };

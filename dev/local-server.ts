@@ -36,26 +36,40 @@ const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult):
     response.writeHead(200, { 'content-type': 'application/json' }).end(result);
     return;
   }
-  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  const headers: Record<string, string | string[]> = {
+    ...(result.headers as Record<string, string>),
+  };
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
-  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  const body = result.body
+    ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+    : undefined;
   response.writeHead(result.statusCode ?? 200, headers).end(body);
 };
 
 const writeLambdaFailure = (response: ServerResponse, status: number, message: string): void => {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
+  response
+    .writeHead(status, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ message }));
 };
 
 /**
  * Serves a Function URL handler over HTTP the way the Function URL front end would: each request
  * becomes a payload 2.0 event, and the handler's result is written back.
  */
-export const startLocalServer = async (handler: FunctionUrlHandler, port = 0, host = '127.0.0.1'): Promise<LocalServer> => {
+export const startLocalServer = async (
+  handler: FunctionUrlHandler,
+  port = 0,
+  host = '127.0.0.1',
+): Promise<LocalServer> => {
   const server = createServer(async (request, response) => {
     try {
       const body = await readBody(request);
       if (body === undefined) {
-        writeLambdaFailure(response, 413, 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
+        writeLambdaFailure(
+          response,
+          413,
+          'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+        );
         return;
       }
       const result = await handler(toFunctionUrlEvent(request, body), lambdaContext(), {

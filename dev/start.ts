@@ -20,7 +20,12 @@ const main = async (): Promise<void> => {
   const { metrics } = await import('../functions/gateway/observability/metrics');
   const { fetchUpstream } = await import('../functions/gateway/proxy/fetch-upstream');
 
-  const handler = createGateway({ config: loadConfig(), upstream: fetchUpstream(), logger, metrics });
+  const handler = createGateway({
+    config: loadConfig(),
+    upstream: fetchUpstream(),
+    logger,
+    metrics,
+  });
   const port = Number(process.env.GATEWAY_PORT ?? 8080);
   const server = await startLocalServer(handler, port);
 

@@ -5,13 +5,18 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { GatewayConfig } from './config/schema';
 import { liveness, type ReadinessCheck, readiness } from './health/readiness';
-import { type FunctionUrlEvent, type FunctionUrlResult, type GatewayContext, requestState } from './http/types';
+import { UnauthenticatedError } from './http/errors';
+import {
+  type FunctionUrlEvent,
+  type FunctionUrlResult,
+  type GatewayContext,
+  requestState,
+} from './http/types';
 import { accessLog } from './middleware/access-log';
 import { correlation } from './middleware/correlation';
 import { errorResponse } from './middleware/error-response';
 import { route } from './middleware/route';
 import { securityHeaders } from './middleware/security-headers';
-import { UnauthenticatedError } from './http/errors';
 import { buildResult } from './proxy/build-result';
 import { buildUpstreamRequest } from './proxy/build-upstream-request';
 import type { Upstream } from './proxy/upstream';
@@ -37,7 +42,10 @@ export const createGateway = (deps: GatewayDependencies) => {
   const checks = deps.readinessChecks ?? [];
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 1000;
 
-  const gatewayHandler = async (event: FunctionUrlEvent, context: GatewayContext): Promise<FunctionUrlResult> => {
+  const gatewayHandler = async (
+    event: FunctionUrlEvent,
+    context: GatewayContext,
+  ): Promise<FunctionUrlResult> => {
     const state = requestState(context);
     if (state.builtin === 'live') return liveness();
     if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);

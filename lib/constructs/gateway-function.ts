@@ -57,7 +57,8 @@ export class GatewayFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         // The AWS SDK v3 and some dependencies call require() on Node built-ins; an ESM bundle
         // has no require unless we make one.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        banner:
+          "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

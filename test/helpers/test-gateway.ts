@@ -4,10 +4,15 @@ import { lambdaContext } from '../../dev/lambda-context';
 import { parseConfig } from '../../functions/gateway/config/load-config';
 import { createGateway, type GatewayDependencies } from '../../functions/gateway/create-gateway';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../functions/gateway/http/types';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from '../../functions/gateway/proxy/upstream';
+import type {
+  Upstream,
+  UpstreamRequest,
+  UpstreamResponse,
+} from '../../functions/gateway/proxy/upstream';
 
 /** A route table in YAML, validated by the real loader. */
-export const configFrom = (yaml: string, env: Record<string, string> = {}) => parseConfig(yaml, 'test.yml', env);
+export const configFrom = (yaml: string, env: Record<string, string> = {}) =>
+  parseConfig(yaml, 'test.yml', env);
 
 /** An upstream port that records what it was sent and answers as told. */
 export const recordingUpstream = (
@@ -29,15 +34,20 @@ export const recordingUpstream = (
 };
 
 /** The real middy chain with fresh logger and metrics instances and the given ports. */
-export const testGateway = (deps: Partial<GatewayDependencies> & Pick<GatewayDependencies, 'config'>) => {
+export const testGateway = (
+  deps: Partial<GatewayDependencies> & Pick<GatewayDependencies, 'config'>,
+) => {
   const handler = createGateway({
     upstream: recordingUpstream(),
     logger: new Logger({ serviceName: 'gateway', logLevel: 'DEBUG' }),
     metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
     ...deps,
   });
-  return (event: FunctionUrlEvent): Promise<FunctionUrlResult> =>
-    handler(event, lambdaContext(), { signal: new AbortController().signal });
+  return async (event: FunctionUrlEvent): Promise<FunctionUrlResult> => {
+    const result = await handler(event, lambdaContext(), { signal: new AbortController().signal });
+    if (!result) throw new Error('the gateway returned no result');
+    return result;
+  };
 };
 
 export const jsonBody = (result: FunctionUrlResult): Record<string, unknown> =>

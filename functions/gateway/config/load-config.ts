@@ -23,7 +23,11 @@ const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
 
 /** Expands `${VAR}` in each route's `upstream`; other fields are taken literally. */
 const expandUpstreams = (raw: unknown, env: Env, problems: string[]): unknown => {
-  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { routes?: unknown }).routes)) {
+  if (
+    typeof raw !== 'object' ||
+    raw === null ||
+    !Array.isArray((raw as { routes?: unknown }).routes)
+  ) {
     return raw;
   }
   const routes = (raw as { routes: unknown[] }).routes.map((route, index) => {
@@ -43,7 +47,11 @@ const expandUpstreams = (raw: unknown, env: Env, problems: string[]): unknown =>
  * Parses and validates a route table from YAML text. Every problem is reported at once, each
  * naming the route and field, so a bad deploy fails at cold start with an actionable message.
  */
-export const parseConfig = (text: string, source: string, env: Env = process.env): GatewayConfig => {
+export const parseConfig = (
+  text: string,
+  source: string,
+  env: Env = process.env,
+): GatewayConfig => {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -70,7 +78,9 @@ export const loadConfig = (
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [`cannot read the file (${(error as NodeJS.ErrnoException).code})`]);
+    throw new ConfigError(path, [
+      `cannot read the file (${(error as NodeJS.ErrnoException).code})`,
+    ]);
   }
   return parseConfig(text, path, env);
 };

@@ -6,10 +6,13 @@ import { HTTP_METHODS, isHttpMethod } from './http-methods';
  * working from release to release, so rename nothing; add fields with defaults.
  */
 
-const pathPattern = /^\/(?:[A-Za-z0-9._~!$&'()+,;=:@%-]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(?:\/(?:[A-Za-z0-9._~!$&'()+,;=:@%-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))*(?:\/\*)?$/;
+const segment = String.raw`(?:[A-Za-z0-9._~!$&'()+,;=:@%-]+|\{[A-Za-z_][A-Za-z0-9_]*\})`;
+/** `/`, `/a/{b}/c`, `/a/*` or `/*`: literal or `{param}` segments, optionally ending in a prefix wildcard. */
+const pathPattern = new RegExp(String.raw`^(?:\/\*?|(?:\/${segment})+(?:\/\*)?)$`);
 
 const method = z.string().refine(isHttpMethod, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an HTTP method (use ${HTTP_METHODS.join(', ')})`,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an HTTP method (use ${HTTP_METHODS.join(', ')})`,
 });
 
 const upstreamUrl = z.string().refine(
@@ -21,7 +24,10 @@ const upstreamUrl = z.string().refine(
       return false;
     }
   },
-  { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL without query or fragment` },
+  {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not an http(s) URL without query or fragment`,
+  },
 );
 
 export const rateLimitSchema = z.strictObject({
@@ -34,7 +40,10 @@ export const rateLimitSchema = z.strictObject({
 export const routeSchema = z
   .strictObject({
     /** Stable route id for logs and metric dimensions; defaults to the path. */
-    id: z.string().regex(/^[A-Za-z0-9_./{}*:-]{1,128}$/).optional(),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_./{}*:-]{1,128}$/)
+      .optional(),
     path: z.string().regex(pathPattern, {
       error: 'must start with "/", use {name} for parameters and may end with "/*" for a prefix',
     }),
@@ -45,7 +54,11 @@ export const routeSchema = z
     permissions: z.array(z.string().min(1)).default([]),
     rate_limit: rateLimitSchema.optional(),
     timeout_ms: z.int().min(1).max(900_000).default(10_000),
-    max_body_bytes: z.int().min(0).max(6 * 1024 * 1024).default(1024 * 1024),
+    max_body_bytes: z
+      .int()
+      .min(0)
+      .max(6 * 1024 * 1024)
+      .default(1024 * 1024),
   })
   .superRefine((route, ctx) => {
     if (route.strip_prefix !== undefined) {

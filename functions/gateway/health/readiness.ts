@@ -39,7 +39,9 @@ export const readiness = async (
   checks: readonly ReadinessCheck[],
   timeoutMs: number,
 ): Promise<FunctionUrlResult> => {
-  const results = await Promise.all(checks.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const));
+  const results = await Promise.all(
+    checks.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const),
+  );
   const ready = results.every(([, state]) => state.status === 'up');
   return jsonResult(ready ? 200 : 503, {
     status: ready ? 'ready' : 'unavailable',

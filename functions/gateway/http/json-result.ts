@@ -7,7 +7,11 @@ export const jsonResult = (
   headers: Record<string, string> = {},
 ): FunctionUrlResult => ({
   statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  },
   body: JSON.stringify(body),
   isBase64Encoded: false,
 });

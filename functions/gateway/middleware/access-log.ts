@@ -45,7 +45,8 @@ export const accessLog = (options: {
       route: routeId,
       status,
       latency_ms: Number(latencyMs.toFixed(2)),
-      upstream_ms: state?.upstreamMs === undefined ? undefined : Number(state.upstreamMs.toFixed(2)),
+      upstream_ms:
+        state?.upstreamMs === undefined ? undefined : Number(state.upstreamMs.toFixed(2)),
       bytes_in: bodyBytes(request.event?.body, request.event?.isBase64Encoded),
       bytes_out: bodyBytes(request.response?.body, request.response?.isBase64Encoded),
     });

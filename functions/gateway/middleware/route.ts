@@ -28,7 +28,9 @@ export const route = (
     const method = request.event?.requestContext?.http?.method;
     const rawPath = request.event?.rawPath;
     if (typeof method !== 'string' || typeof rawPath !== 'string') {
-      throw new BadRequestError('The event is not a Function URL request', { reason: 'not_function_url_event' });
+      throw new BadRequestError('The event is not a Function URL request', {
+        reason: 'not_function_url_event',
+      });
     }
     const builtin = BUILTIN_PATHS[rawPath];
     if (builtin) {

@@ -17,7 +17,10 @@ const DESCRIBES_WIRE_BODY = new Set<string>([Header.contentLength, Header.conten
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Text stays text; anything else, or text that is not valid UTF-8, travels as base64. */
-const encodeBody = (body: Uint8Array, contentType: string | undefined): { body: string; isBase64Encoded: boolean } => {
+const encodeBody = (
+  body: Uint8Array,
+  contentType: string | undefined,
+): { body: string; isBase64Encoded: boolean } => {
   if (body.byteLength === 0) return { body: '', isBase64Encoded: false };
   if (isTextualContentType(contentType)) {
     try {
@@ -26,7 +29,10 @@ const encodeBody = (body: Uint8Array, contentType: string | undefined): { body: 
       // Declared as text but not UTF-8: fall through to base64 so no byte is lost.
     }
   }
-  return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'), isBase64Encoded: true };
+  return {
+    body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'),
+    isBase64Encoded: true,
+  };
 };
 
 /** Turns an upstream answer into a Function URL result, dropping hop-by-hop headers. */
@@ -38,7 +44,9 @@ export const buildResult = (response: UpstreamResponse, method: string): Functio
     headers[name] = value;
   }
   const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;
-  const encoded = bodyless ? { body: '', isBase64Encoded: false } : encodeBody(response.body, headers[Header.contentType]);
+  const encoded = bodyless
+    ? { body: '', isBase64Encoded: false }
+    : encodeBody(response.body, headers[Header.contentType]);
   if (encoded.body.length > MAX_BUFFERED_RESULT_BYTES) {
     throw new BadGatewayError({ reason: 'response_too_large' });
   }

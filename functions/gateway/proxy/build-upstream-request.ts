@@ -1,5 +1,5 @@
-import { Header } from '../http/header-names';
 import { BadRequestError, PayloadTooLargeError } from '../http/errors';
+import { Header } from '../http/header-names';
 import type { FunctionUrlEvent } from '../http/types';
 import type { MatchedRoute } from '../routing/route-types';
 import { hopByHopNames, isHopByHop } from './hop-by-hop';
@@ -27,10 +27,15 @@ const joinUrl = (upstream: string, path: string, rawQuery: string): string => {
 
 const decodeBody = (event: FunctionUrlEvent): Uint8Array | undefined => {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  return event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64')
+    : Buffer.from(event.body, 'utf8');
 };
 
-const appendForwardedFor = (existing: string | undefined, sourceIp: string | undefined): string | undefined => {
+const appendForwardedFor = (
+  existing: string | undefined,
+  sourceIp: string | undefined,
+): string | undefined => {
   if (!sourceIp) return existing;
   if (!existing) return sourceIp;
   const last = existing.split(',').at(-1)?.trim();
@@ -51,7 +56,9 @@ export const buildUpstreamRequest = (
     throw new PayloadTooLargeError(config.max_body_bytes);
   }
   if (body && BODYLESS_METHODS.has(method)) {
-    throw new BadRequestError(`A ${method} request must not have a body`, { reason: 'body_on_bodyless_method' });
+    throw new BadRequestError(`A ${method} request must not have a body`, {
+      reason: 'body_on_bodyless_method',
+    });
   }
 
   const incoming = event.headers ?? {};
@@ -62,7 +69,10 @@ export const buildUpstreamRequest = (
     if (value === undefined || isHopByHop(lower, dropped) || GATEWAY_OWNED.has(lower)) continue;
     headers[lower] = value;
   }
-  const forwardedFor = appendForwardedFor(incoming[Header.forwardedFor], event.requestContext.http.sourceIp);
+  const forwardedFor = appendForwardedFor(
+    incoming[Header.forwardedFor],
+    event.requestContext.http.sourceIp,
+  );
   if (forwardedFor) headers[Header.forwardedFor] = forwardedFor;
   const proto = incoming[Header.forwardedProto];
   headers[Header.forwardedProto] = proto === 'http' ? 'http' : 'https';

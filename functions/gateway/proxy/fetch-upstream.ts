@@ -2,7 +2,8 @@ import { BadGatewayError, UpstreamTimeoutError } from '../http/errors';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from './upstream';
 
 const isTimeout = (error: unknown, signal: AbortSignal): boolean =>
-  signal.aborted || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+  signal.aborted ||
+  (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
 
 const causeCode = (error: unknown): string | undefined => {
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
@@ -10,7 +11,8 @@ const causeCode = (error: unknown): string | undefined => {
 };
 
 const toGatewayError = (error: unknown, signal: AbortSignal, stage: string): Error => {
-  if (isTimeout(error, signal)) return new UpstreamTimeoutError({ reason: `timeout_${stage}`, cause: error });
+  if (isTimeout(error, signal))
+    return new UpstreamTimeoutError({ reason: `timeout_${stage}`, cause: error });
   const code = causeCode(error)?.toLowerCase() ?? 'failed';
   return new BadGatewayError({ reason: `upstream_${stage}_${code}`, cause: error });
 };

@@ -11,7 +11,9 @@ const parseSegments = (pattern: string): Segment[] =>
     .split('/')
     .map((part) => {
       const param = /^\{(.+)\}$/.exec(part);
-      return param?.[1] ? { kind: 'param', name: param[1] } : { kind: 'literal', value: decodeURIComponent(part) };
+      return param?.[1]
+        ? { kind: 'param', name: param[1] }
+        : { kind: 'literal', value: decodeURIComponent(part) };
     });
 
 const compareRank = (a: readonly number[], b: readonly number[]): number => {
@@ -33,32 +35,41 @@ const compileRoute = (config: RouteConfig): CompiledRoute => {
   const methods = new Set<HttpMethod>(config.methods.filter(isHttpMethod));
   // HEAD is GET without a body (RFC 9110 9.3.2): every GET route answers it.
   if (methods.has('GET')) methods.add('HEAD');
-  const stripSegments = config.strip_prefix ? config.strip_prefix.replace(/\/$/, '').split('/').length - 1 : 0;
+  const stripSegments = config.strip_prefix
+    ? config.strip_prefix.replace(/\/$/, '').split('/').length - 1
+    : 0;
   return { id: config.id ?? config.path, config, segments, prefix, methods, stripSegments, rank };
 };
 
 const shapeOf = (route: CompiledRoute): string =>
-  route.segments.map((s) => (s.kind === 'param' ? '{}' : s.value)).join('/') + (route.prefix ? '/*' : '');
+  route.segments.map((s) => (s.kind === 'param' ? '{}' : s.value)).join('/') +
+  (route.prefix ? '/*' : '');
 
 /**
  * Compiles the route table once, ordered most specific first: at each segment a literal beats a
  * parameter, which beats a trailing `/*`; an exact end beats a prefix. Two routes of the same shape
  * that share a method would make the winner depend on file order, so they are refused.
  */
-export const compileRoutes = (routes: readonly RouteConfig[], source = 'routes'): CompiledRoute[] => {
+export const compileRoutes = (
+  routes: readonly RouteConfig[],
+  source = 'routes',
+): CompiledRoute[] => {
   const compiled = routes.map(compileRoute);
   const problems: string[] = [];
   const seenIds = new Map<string, number>();
   const seenShapes = new Map<string, number>();
   compiled.forEach((route, index) => {
     const idOwner = seenIds.get(route.id);
-    if (idOwner !== undefined) problems.push(`routes[${index}].id: "${route.id}" is already used by routes[${idOwner}]`);
+    if (idOwner !== undefined)
+      problems.push(`routes[${index}].id: "${route.id}" is already used by routes[${idOwner}]`);
     seenIds.set(route.id, index);
     for (const method of route.config.methods) {
       const key = `${method} ${shapeOf(route)}`;
       const owner = seenShapes.get(key);
       if (owner !== undefined) {
-        problems.push(`routes[${index}].path: ${method} ${route.config.path} overlaps routes[${owner}] (${routes[owner]?.path})`);
+        problems.push(
+          `routes[${index}].path: ${method} ${route.config.path} overlaps routes[${owner}] (${routes[owner]?.path})`,
+        );
       }
       seenShapes.set(key, index);
     }

@@ -18,13 +18,19 @@ export const splitPath = (rawPath: string): PathSegments => {
     try {
       value = decodeURIComponent(segment);
     } catch {
-      throw new BadRequestError('The path has an invalid percent-encoding', { reason: 'bad_path_encoding' });
+      throw new BadRequestError('The path has an invalid percent-encoding', {
+        reason: 'bad_path_encoding',
+      });
     }
     if (value === '.' || value === '..') {
-      throw new BadRequestError('The path must not contain "." or ".." segments', { reason: 'dot_segment' });
+      throw new BadRequestError('The path must not contain "." or ".." segments', {
+        reason: 'dot_segment',
+      });
     }
     if (value === '' && index < raw.length - 1) {
-      throw new BadRequestError('The path must not contain empty segments', { reason: 'empty_segment' });
+      throw new BadRequestError('The path must not contain empty segments', {
+        reason: 'empty_segment',
+      });
     }
     return value;
   });

@@ -5,7 +5,10 @@ import { compileRoutes } from './compile-routes';
 import { splitPath } from './path-segments';
 import type { CompiledRoute, MatchedRoute } from './route-types';
 
-const matchSegments = (route: CompiledRoute, decoded: readonly string[]): Record<string, string> | undefined => {
+const matchSegments = (
+  route: CompiledRoute,
+  decoded: readonly string[],
+): Record<string, string> | undefined => {
   // A prefix route `/api/*` also matches `/api` itself and `/api/`.
   const lengthFits = route.prefix
     ? decoded.length >= route.segments.length

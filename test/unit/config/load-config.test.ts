@@ -65,7 +65,12 @@ describe('Config: parseConfig', () => {
       {},
     );
 
-    expect(config.routes[0]?.rate_limit).toEqual({ capacity: 100, refill_per_second: 10, scope: 'user', cost: 1 });
+    expect(config.routes[0]?.rate_limit).toEqual({
+      capacity: 100,
+      refill_per_second: 10,
+      scope: 'user',
+      cost: 1,
+    });
     expect(config.routes[0]?.strip_prefix).toBe('/api');
     expect(config.routes[0]?.timeout_ms).toBe(5000);
   });
@@ -95,7 +100,7 @@ describe('Config: parseConfig', () => {
     expect(problems).toHaveLength(4);
   });
 
-  it('substitutes ${VAR} and ${VAR:-fallback} in upstreams', () => {
+  it('substitutes $VAR references, with and without a fallback, in upstreams', () => {
     const config = parseConfig(
       `routes:
   - { path: /a, methods: [GET], upstream: "\${A_URL}/v1" }
@@ -105,13 +110,16 @@ describe('Config: parseConfig', () => {
       { A_URL: 'https://a.example.com' },
     );
 
-    expect(config.routes.map((r) => r.upstream)).toEqual(['https://a.example.com/v1', 'http://fallback:9000']);
+    expect(config.routes.map((r) => r.upstream)).toEqual([
+      'https://a.example.com/v1',
+      'http://fallback:9000',
+    ]);
   });
 
   it('names an unset environment variable instead of building a broken URL', () => {
-    expect(problemsOf(`routes:\n  - { path: /a, methods: [GET], upstream: "\${USERS_SERVICE_URL}" }\n`)).toEqual([
-      'routes[0].upstream: environment variable USERS_SERVICE_URL is not set',
-    ]);
+    expect(
+      problemsOf(`routes:\n  - { path: /a, methods: [GET], upstream: "\${USERS_SERVICE_URL}" }\n`),
+    ).toEqual(['routes[0].upstream: environment variable USERS_SERVICE_URL is not set']);
   });
 
   it('refuses a strip_prefix that is not a whole-segment prefix of the path', () => {
@@ -121,9 +129,9 @@ describe('Config: parseConfig', () => {
   });
 
   it('refuses a rate limit without a positive capacity', () => {
-    expect(problemsOf(`routes:${route('    rate_limit: { capacity: 0, refill_per_second: 1 }')}`)).toEqual([
-      expect.stringMatching(/^routes\[0\]\.rate_limit\.capacity: /),
-    ]);
+    expect(
+      problemsOf(`routes:${route('    rate_limit: { capacity: 0, refill_per_second: 1 }')}`),
+    ).toEqual([expect.stringMatching(/^routes\[0\]\.rate_limit\.capacity: /)]);
   });
 
   it('reports YAML syntax errors with their position', () => {
@@ -154,8 +162,36 @@ describe('Config: loadConfig', () => {
   it('reads the file given', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-config-'));
     const file = join(dir, 'routes.yml');
-    writeFileSync(file, 'routes:\n  - { path: /x, methods: [POST], upstream: "http://x:1", auth_required: false }\n');
+    writeFileSync(
+      file,
+      'routes:\n  - { path: /x, methods: [POST], upstream: "http://x:1", auth_required: false }\n',
+    );
 
-    expect(loadConfig(file, {}).routes[0]).toMatchObject({ path: '/x', methods: ['POST'], auth_required: false });
+    expect(loadConfig(file, {}).routes[0]).toMatchObject({
+      path: '/x',
+      methods: ['POST'],
+      auth_required: false,
+    });
   });
+});
+
+describe('Config: route paths', () => {
+  it.each(['/', '/*', '/a', '/a/{id}', '/a/{id}/b/*', '/v1.0/~x'])('accepts %s', (path) => {
+    expect(() =>
+      parseConfig(
+        `routes:\n  - { path: "${path}", methods: [GET], upstream: "http://x" }\n`,
+        't',
+        {},
+      ),
+    ).not.toThrow();
+  });
+
+  it.each(['a', '//a', '/a//b', '/a/*/b', '/a/{}', '/a/{1x}', '/a b', '/a/'])(
+    'refuses %s',
+    (path) => {
+      expect(
+        problemsOf(`routes:\n  - { path: "${path}", methods: [GET], upstream: "http://x" }\n`),
+      ).toEqual([expect.stringMatching(/^routes\[0\]\.path: must start with/)]);
+    },
+  );
 });

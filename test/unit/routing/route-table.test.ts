@@ -1,6 +1,10 @@
 import { ConfigError } from '../../../functions/gateway/config/config-error';
 import type { RouteConfig } from '../../../functions/gateway/config/schema';
-import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../../../functions/gateway/http/errors';
+import {
+  BadRequestError,
+  MethodNotAllowedError,
+  NotFoundError,
+} from '../../../functions/gateway/http/errors';
 import { RouteTable } from '../../../functions/gateway/routing/route-table';
 import { configFrom } from '../../helpers/test-gateway';
 
@@ -116,7 +120,9 @@ describe('Routing: RouteTable', () => {
   });
 
   it('uses the path as the route id when none is given', () => {
-    const t = new RouteTable(routes('  - { path: "/x/{id}", methods: [GET], upstream: "http://x" }'));
+    const t = new RouteTable(
+      routes('  - { path: "/x/{id}", methods: [GET], upstream: "http://x" }'),
+    );
 
     expect(t.match('GET', '/x/1').route.id).toBe('/x/{id}');
   });

@@ -1,0 +1,208 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { type LocalServer, startLocalServer } from '../../dev/local-server';
+import { createGateway } from '../../functions/gateway/create-gateway';
+import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
+import { captureOutput } from '../helpers/capture-output';
+import { send } from '../helpers/http-request';
+import { configFrom } from '../helpers/test-gateway';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** A real upstream on loopback whose behaviour each path chooses. */
+const startUpstream = async (): Promise<{ server: Server; url: string; seen: Seen[] }> => {
+  const seen: Seen[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/echo-binary') {
+      res
+        .writeHead(201, { 'content-type': 'application/octet-stream', 'x-upstream': 'yes' })
+        .end(body);
+    } else if (path === '/cookies') {
+      res.setHeader('set-cookie', ['a=1; Path=/; HttpOnly', 'b=2; Path=/; Secure']);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('two cookies');
+    } else if (path === '/redirect') {
+      res.writeHead(302, { location: '/elsewhere' }).end();
+    } else if (path === '/slow') {
+      setTimeout(() => res.writeHead(200).end('late'), 1_000).unref();
+    } else if (path === '/hop') {
+      res
+        .writeHead(200, {
+          connection: 'x-secret-hop',
+          'x-secret-hop': 'internal',
+          'content-type': 'text/plain',
+        })
+        .end('ok');
+    } else {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ path: req.url }));
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+};
+
+describe('Integration: local server -> gateway -> loopback upstream', () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let gateway: LocalServer;
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    const config = configFrom(
+      `
+routes:
+  - { id: svc, path: "/svc/*", methods: [GET, POST, PUT], upstream: "\${UP}", strip_prefix: /svc, auth_required: false, timeout_ms: 200 }
+  - { id: dead, path: "/dead", methods: [GET], upstream: "http://127.0.0.1:1", auth_required: false }
+`,
+      { UP: upstream.url },
+    );
+    const handler = createGateway({
+      config,
+      upstream: fetchUpstream(),
+      logger: new Logger({ serviceName: 'gateway' }),
+      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
+    });
+    gateway = await startLocalServer(handler);
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    upstream.server.closeAllConnections();
+    upstream.server.close();
+  });
+
+  beforeEach(() => {
+    output = captureOutput();
+    upstream.seen.length = 0;
+  });
+  afterEach(() => output.restore());
+
+  it('forwards the raw path and query and returns status, headers and body', async () => {
+    const response = await send(gateway.url, { path: '/svc/items/a%20b?q=x%2By&flag&q=2' });
+
+    expect(response.status).toBe(200);
+    expect(response.json()).toEqual({ path: '/items/a%20b?q=x%2By&flag&q=2' });
+    expect(response.headers['x-correlation-id']).toBeDefined();
+    expect(response.headers['strict-transport-security']).toContain('max-age=');
+  });
+
+  it('round-trips a binary body byte for byte', async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+    const response = await send(gateway.url, {
+      method: 'POST',
+      path: '/svc/echo-binary',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.headers['x-upstream']).toBe('yes');
+    expect(response.body).toEqual(bytes);
+    expect(upstream.seen[0]?.body).toEqual(bytes);
+  });
+
+  it('passes X-Forwarded-* and the correlation id, not hop-by-hop headers', async () => {
+    await send(gateway.url, {
+      path: '/svc/h',
+      headers: {
+        'x-correlation-id': 'int-1',
+        connection: 'keep-alive, x-drop-me',
+        'x-drop-me': '1',
+        'x-keep': '2',
+      },
+    });
+
+    const headers = upstream.seen[0]?.headers ?? {};
+    expect(headers).toMatchObject({
+      'x-correlation-id': 'int-1',
+      'x-keep': '2',
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+    });
+    expect(headers['x-forwarded-host']).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(headers['x-drop-me']).toBeUndefined();
+  });
+
+  it('drops hop-by-hop headers from the answer', async () => {
+    const response = await send(gateway.url, { path: '/svc/hop' });
+
+    expect(response.status).toBe(200);
+    expect(response.headers['x-secret-hop']).toBeUndefined();
+  });
+
+  it('returns several Set-Cookie headers intact', async () => {
+    const response = await send(gateway.url, { path: '/svc/cookies' });
+
+    expect(response.headers['set-cookie']).toEqual([
+      'a=1; Path=/; HttpOnly',
+      'b=2; Path=/; Secure',
+    ]);
+  });
+
+  it('forwards request cookies as one Cookie header', async () => {
+    await send(gateway.url, { path: '/svc/c', headers: { cookie: 'x=1; y=2' } });
+
+    expect(upstream.seen[0]?.headers.cookie).toBe('x=1; y=2');
+  });
+
+  it('passes a redirect back without following it', async () => {
+    const response = await send(gateway.url, { path: '/svc/redirect' });
+
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('/elsewhere');
+    expect(upstream.seen).toHaveLength(1);
+  });
+
+  it('answers 504 when the upstream exceeds the route timeout', async () => {
+    const started = performance.now();
+
+    const response = await send(gateway.url, { path: '/svc/slow' });
+
+    expect(response.status).toBe(504);
+    expect(response.json()).toMatchObject({ error: 'upstream_timeout' });
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it('answers 502 when the upstream refuses the connection', async () => {
+    const response = await send(gateway.url, { path: '/dead' });
+
+    expect(response.status).toBe(502);
+    expect(response.json()).toMatchObject({
+      error: 'bad_gateway',
+      message: 'The upstream service failed to answer correctly',
+    });
+    expect(response.body.toString()).not.toContain('127.0.0.1:1');
+  });
+
+  it('answers an unknown path with the 404 contract', async () => {
+    const response = await send(gateway.url, {
+      path: '/unknown',
+      headers: { 'x-correlation-id': 'nf-1' },
+    });
+
+    expect(response.status).toBe(404);
+    expect(response.json()).toEqual({
+      error: 'not_found',
+      message: 'No route matches this path',
+      correlation_id: 'nf-1',
+      timestamp: expect.any(String),
+    });
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+});
