@@ -1,38 +1,53 @@
 /**
- * `npm start`: the real gateway handler behind a local HTTP server, on embedded defaults:
- * a demo upstream it starts itself and the route table in `config/gateway.yml` (or `GATEWAY_CONFIG`).
+ * `npm start`: the real Lambda handler (`functions/gateway/handler.ts`) behind a local HTTP server,
+ * on embedded defaults: a demo upstream, an in-process DynamoDB-compatible store (dynalite) with
+ * the sessions table, and a development session secret. Anything already set in the environment
+ * (`DEMO_UPSTREAM_URL`, `DYNAMODB_ENDPOINT` or AWS settings, `SESSION_SECRET`) is used instead.
  */
 import { startDemoUpstream } from './demo-upstream';
+import { LOCAL_DEFAULTS } from './local-defaults';
+import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from './local-dynamodb';
 import { startLocalServer } from './local-server';
+
+const env = process.env;
 
 const main = async (): Promise<void> => {
   // Readable logs on a terminal; set POWERTOOLS_DEV=false to see the exact JSON Lambda writes.
-  process.env.POWERTOOLS_DEV ??= 'true';
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  env.POWERTOOLS_DEV ??= 'true';
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // Node.js 20 is a supported dev runtime here (Lambda runs 22); the SDK's notice is noise.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-  const demo = process.env.DEMO_UPSTREAM_URL ? undefined : await startDemoUpstream();
-  if (demo) process.env.DEMO_UPSTREAM_URL = demo.url;
+  const demo = env.DEMO_UPSTREAM_URL ? undefined : await startDemoUpstream();
+  if (demo) env.DEMO_UPSTREAM_URL = demo.url;
 
-  // Imported after the environment is set: the logger and metrics read it when they load.
-  const { loadConfig } = await import('../functions/gateway/config/load-config');
-  const { createGateway } = await import('../functions/gateway/create-gateway');
-  const { logger } = await import('../functions/gateway/observability/logger');
-  const { metrics } = await import('../functions/gateway/observability/metrics');
-  const { fetchUpstream } = await import('../functions/gateway/proxy/fetch-upstream');
+  const useAws = Boolean(env.DYNAMODB_ENDPOINT || env.AWS_REGION || env.AWS_PROFILE);
+  const dynamo = useAws
+    ? undefined
+    : await startLocalDynamoDb(Number(env.DYNAMODB_PORT ?? LOCAL_DEFAULTS.dynamoDbPort));
+  if (dynamo) {
+    Object.assign(env, LOCAL_AWS_ENV, { DYNAMODB_ENDPOINT: dynamo.endpoint });
+    env.SESSION_TABLE ??= LOCAL_DEFAULTS.sessionTable;
+    env.SESSION_SECRET ??= LOCAL_DEFAULTS.sessionSecret;
+    await createSessionTable(dynamo.endpoint, env.SESSION_TABLE);
+  }
 
-  const handler = createGateway({
-    config: loadConfig(),
-    upstream: fetchUpstream(),
-    logger,
-    metrics,
-  });
-  const port = Number(process.env.GATEWAY_PORT ?? 8080);
-  const server = await startLocalServer(handler, port);
+  // Imported after the environment is set: the handler wires itself from it, as on Lambda.
+  const { handler } = await import('../functions/gateway/handler');
+  const server = await startLocalServer(
+    handler,
+    Number(env.GATEWAY_PORT ?? LOCAL_DEFAULTS.gatewayPort),
+  );
 
   console.log(`
-The gateway is listening on ${server.url}${demo ? ` (demo upstream on ${demo.url})` : ''}
+The gateway is listening on ${server.url}
+  demo upstream:  ${env.DEMO_UPSTREAM_URL}${demo ? ' (started here)' : ''}
+  sessions:       ${dynamo ? `${dynamo.endpoint} (dynalite, in memory)` : (env.DYNAMODB_ENDPOINT ?? 'AWS')}, table ${env.SESSION_TABLE ?? LOCAL_DEFAULTS.sessionTable}
+
+Try:
   curl -i ${server.url}/demo/hello
-  curl -i ${server.url}/health/live
+  curl -i ${server.url}/health/ready
+  npm run session -- create --user alice --roles reader     # prints a cookie for /api/users/{id}
 Press Ctrl-C to stop.
 `);
 
@@ -40,7 +55,7 @@ Press Ctrl-C to stop.
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await Promise.all([server.close(), demo?.close()]);
+    await Promise.all([server.close(), demo?.close(), dynamo?.close()]);
     process.exit(0);
   };
   process.once('SIGINT', stop);
@@ -48,6 +63,13 @@ Press Ctrl-C to stop.
 };
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    console.error(
+      `A port is in use (${(error as Error).message}); set GATEWAY_PORT or DYNAMODB_PORT.`,
+    );
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
   process.exit(1);
 });

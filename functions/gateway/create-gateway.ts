@@ -5,7 +5,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { GatewayConfig } from './config/schema';
 import { liveness, type ReadinessCheck, readiness } from './health/readiness';
-import { UnauthenticatedError } from './http/errors';
 import {
   type FunctionUrlEvent,
   type FunctionUrlResult,
@@ -13,20 +12,26 @@ import {
   requestState,
 } from './http/types';
 import { accessLog } from './middleware/access-log';
+import { authorize } from './middleware/authorize';
 import { correlation } from './middleware/correlation';
 import { errorResponse } from './middleware/error-response';
 import { route } from './middleware/route';
 import { securityHeaders } from './middleware/security-headers';
+import { sessionValidation } from './middleware/session-validation';
 import { buildResult } from './proxy/build-result';
 import { buildUpstreamRequest } from './proxy/build-upstream-request';
 import type { Upstream } from './proxy/upstream';
 import { RouteTable } from './routing/route-table';
+import type { SessionSigner } from './sessions/session-signer';
+import type { SessionStore } from './sessions/session-store';
 
 export interface GatewayDependencies {
   readonly config: GatewayConfig;
   readonly upstream: Upstream;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Session validation; without it every `auth_required` route answers 401 (fail closed). */
+  readonly sessions?: { readonly signer: SessionSigner; readonly store: SessionStore };
   /** Dependencies `/health/ready` reports on. */
   readonly readinessChecks?: readonly ReadinessCheck[];
   /** @default 1000 */
@@ -51,11 +56,11 @@ export const createGateway = (deps: GatewayDependencies) => {
     if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);
     const matched = state.route;
     if (!matched) throw new Error('route middleware did not run');
-    if (matched.route.config.auth_required) {
-      // Fail closed until a session validator is wired into the chain.
-      throw new UnauthenticatedError(undefined, { reason: 'no_session_validator' });
-    }
-    const request = buildUpstreamRequest(event, matched, state.correlationId);
+    const request = buildUpstreamRequest(event, matched, {
+      correlationId: state.correlationId,
+      sessions: deps.config.sessions,
+      ...(state.user ? { user: state.user } : {}),
+    });
     const started = performance.now();
     try {
       const response = await deps.upstream.forward(request);
@@ -73,6 +78,16 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(securityHeaders(deps.config.security_headers))
     .use(errorResponse({ logger: deps.logger }))
     .use(route(table))
+    .use(
+      sessionValidation({
+        config: deps.config.sessions,
+        roles: deps.config.roles,
+        signer: deps.sessions?.signer,
+        store: deps.sessions?.store,
+        logger: deps.logger,
+      }),
+    )
+    .use(authorize({ logger: deps.logger }))
     .handler(gatewayHandler);
 };
 

@@ -30,6 +30,10 @@ const upstreamUrl = z.string().refine(
   },
 );
 
+const permissionName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:*-]{1,128}$/, { error: 'must be 1-128 of A-Z a-z 0-9 _ . : * -' });
+
 export const rateLimitSchema = z.strictObject({
   capacity: z.int().positive(),
   refill_per_second: z.number().positive(),
@@ -51,8 +55,10 @@ export const routeSchema = z
     upstream: upstreamUrl,
     strip_prefix: z.string().startsWith('/').optional(),
     auth_required: z.boolean().default(true),
-    permissions: z.array(z.string().min(1)).default([]),
+    permissions: z.array(permissionName).default([]),
     rate_limit: rateLimitSchema.optional(),
+    /** Pass the session cookie on to the upstream (it is stripped by default). */
+    forward_session_cookie: z.boolean().default(false),
     timeout_ms: z.int().min(1).max(900_000).default(10_000),
     max_body_bytes: z
       .int()
@@ -61,6 +67,13 @@ export const routeSchema = z
       .default(1024 * 1024),
   })
   .superRefine((route, ctx) => {
+    if (route.permissions.length > 0 && !route.auth_required) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['permissions'],
+        message: 'permissions need auth_required: true (a public route has no user to check)',
+      });
+    }
     if (route.strip_prefix !== undefined) {
       const literalPrefix = route.path.replace(/\/\*$/, '');
       const strip = route.strip_prefix.replace(/\/$/, '');
@@ -82,12 +95,39 @@ export const securityHeadersSchema = z.strictObject({
   referrer_policy: z.string().default('no-referrer'),
 });
 
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an HTTP header name' })
+  .transform((name) => name.toLowerCase());
+
+export const sessionsSchema = z.strictObject({
+  cookie_name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('session_token'),
+  /** How long a validated session is cached per container; also the longest a revocation takes. */
+  cache_ttl_seconds: z.number().min(0).max(300).default(5),
+  cache_max_entries: z.int().min(0).max(1_000_000).default(10_000),
+  /** Headers that carry the user to the upstream; the same headers from clients are always removed. */
+  user_headers: z
+    .strictObject({
+      user_id: headerName.default('x-user-id'),
+      roles: headerName.default('x-user-roles'),
+      permissions: headerName.optional(),
+    })
+    .default({ user_id: 'x-user-id', roles: 'x-user-roles' }),
+});
+
 export const gatewayConfigSchema = z.strictObject({
   routes: z.array(routeSchema).min(1),
+  sessions: sessionsSchema.default(sessionsSchema.parse({})),
+  /** Role name -> the permissions it grants. `*` grants every permission. */
+  roles: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), z.array(permissionName)).default({}),
   security_headers: securityHeadersSchema.default(securityHeadersSchema.parse({})),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
 export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+export type SessionsConfig = z.infer<typeof sessionsSchema>;
 export type SecurityHeadersConfig = z.infer<typeof securityHeadersSchema>;

@@ -23,14 +23,21 @@ export class GatewayError extends Error {
   readonly statusCode: number;
   readonly expose: boolean;
   readonly headers: Record<string, string>;
-  /** Machine-readable reason for logs and metrics (e.g. `signature_mismatch`); never sent. */
+  /** Machine-readable reason for logs and metrics (e.g. `bad_signature`); never sent. */
   readonly reason: string | undefined;
+  /** The dependency that failed (`dynamodb`, `redis`, `upstream`), for 5xx caused by one. */
+  readonly dependency: string | undefined;
 
   constructor(
     statusCode: number,
     code: ErrorCode,
     message: string,
-    options: { headers?: Record<string, string>; reason?: string; cause?: unknown } = {},
+    options: {
+      headers?: Record<string, string>;
+      reason?: string;
+      dependency?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
@@ -39,6 +46,7 @@ export class GatewayError extends Error {
     this.expose = statusCode < 500;
     this.headers = options.headers ?? {};
     this.reason = options.reason;
+    this.dependency = options.dependency;
   }
 }
 

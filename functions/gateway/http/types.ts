@@ -1,5 +1,6 @@
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { MatchedRoute } from '../routing/route-types';
+import type { UserContext } from '../sessions/session-types';
 
 /** A Lambda Function URL request, payload format 2.0. */
 export type FunctionUrlEvent = LambdaFunctionURLEvent;
@@ -23,6 +24,8 @@ export interface RequestState {
   route?: MatchedRoute;
   /** Set instead of `route` for the gateway's own endpoints (`/health/live`, `/health/ready`). */
   builtin?: BuiltinEndpoint;
+  /** The validated session's user, on routes with `auth_required`. */
+  user?: UserContext;
   /** Milliseconds spent waiting on the upstream, when it was called. */
   upstreamMs?: number;
 }

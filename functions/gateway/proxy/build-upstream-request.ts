@@ -1,7 +1,10 @@
+import type { SessionsConfig } from '../config/schema';
 import { BadRequestError, PayloadTooLargeError } from '../http/errors';
 import { Header } from '../http/header-names';
 import type { FunctionUrlEvent } from '../http/types';
 import type { MatchedRoute } from '../routing/route-types';
+import { cookiesWithout, requestCookies } from '../sessions/session-cookie';
+import type { UserContext } from '../sessions/session-types';
 import { hopByHopNames, isHopByHop } from './hop-by-hop';
 import type { UpstreamRequest } from './upstream';
 
@@ -43,11 +46,35 @@ const appendForwardedFor = (
   return last === sourceIp ? existing : `${existing}, ${sourceIp}`;
 };
 
+export interface ForwardContext {
+  readonly correlationId: string;
+  readonly sessions: SessionsConfig;
+  /** The validated user, on protected routes. */
+  readonly user?: UserContext;
+}
+
+/** The user-context headers the gateway owns: clients never get to set them. */
+const userHeaderNames = (sessions: SessionsConfig): string[] =>
+  [
+    sessions.user_headers.user_id,
+    sessions.user_headers.roles,
+    sessions.user_headers.permissions,
+  ].filter((name): name is string => name !== undefined);
+
+const forwardedCookies = (
+  event: FunctionUrlEvent,
+  matched: MatchedRoute,
+  sessions: SessionsConfig,
+): string[] =>
+  matched.route.config.forward_session_cookie
+    ? [...requestCookies(event)].map(([name, value]) => `${name}=${value}`)
+    : cookiesWithout(event, sessions.cookie_name);
+
 /** Builds the upstream request from a Function URL event and its matched route. */
 export const buildUpstreamRequest = (
   event: FunctionUrlEvent,
   matched: MatchedRoute,
-  correlationId: string,
+  context: ForwardContext,
 ): UpstreamRequest => {
   const { config } = matched.route;
   const method = event.requestContext.http.method;
@@ -63,10 +90,12 @@ export const buildUpstreamRequest = (
 
   const incoming = event.headers ?? {};
   const dropped = hopByHopNames(incoming[Header.connection]);
+  const userHeaders = userHeaderNames(context.sessions);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(incoming)) {
     const lower = name.toLowerCase();
     if (value === undefined || isHopByHop(lower, dropped) || GATEWAY_OWNED.has(lower)) continue;
+    if (userHeaders.includes(lower)) continue;
     headers[lower] = value;
   }
   const forwardedFor = appendForwardedFor(
@@ -78,8 +107,16 @@ export const buildUpstreamRequest = (
   headers[Header.forwardedProto] = proto === 'http' ? 'http' : 'https';
   const host = event.requestContext.domainName ?? incoming[Header.host];
   if (host) headers[Header.forwardedHost] = host;
-  headers[Header.correlationId] = correlationId;
-  if (event.cookies && event.cookies.length > 0) headers[Header.cookie] = event.cookies.join('; ');
+  headers[Header.correlationId] = context.correlationId;
+  const cookies = forwardedCookies(event, matched, context.sessions);
+  if (cookies.length > 0) headers[Header.cookie] = cookies.join('; ');
+  if (context.user) {
+    const names = context.sessions.user_headers;
+    headers[names.user_id] = context.user.userId;
+    headers[names.roles] = context.user.roles.join(',');
+    if (names.permissions)
+      headers[names.permissions] = [...context.user.permissions].sort().join(',');
+  }
 
   return {
     url: joinUrl(config.upstream, matched.upstreamPath, event.rawQueryString ?? ''),

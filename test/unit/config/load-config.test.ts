@@ -47,10 +47,18 @@ describe('Config: parseConfig', () => {
       upstream: 'http://users.internal:8080',
       auth_required: true,
       permissions: [],
+      forward_session_cookie: false,
       timeout_ms: 10000,
       max_body_bytes: 1048576,
     });
     expect(config.security_headers.x_frame_options).toBe('DENY');
+    expect(config.sessions).toEqual({
+      cookie_name: 'session_token',
+      cache_ttl_seconds: 5,
+      cache_max_entries: 10000,
+      user_headers: { user_id: 'x-user-id', roles: 'x-user-roles' },
+    });
+    expect(config.roles).toEqual({});
   });
 
   it('reads the full route shape, rate limit included', () => {
@@ -138,6 +146,41 @@ describe('Config: parseConfig', () => {
     const problems = problemsOf('routes:\n  - path: /a\n   methods: [GET\n');
 
     expect(problems[0]).toMatch(/line \d+/);
+  });
+
+  it('refuses permissions on a public route', () => {
+    expect(
+      problemsOf(`routes:${route('    auth_required: false\n    permissions: [a:b]')}`),
+    ).toEqual([
+      'routes[0].permissions: permissions need auth_required: true (a public route has no user to check)',
+    ]);
+  });
+
+  it('reads roles and session settings, lower-casing header names', () => {
+    const config = parseConfig(
+      `routes:${route('')}
+roles:
+  admin: ['*']
+  reader: [users:read]
+sessions:
+  cookie_name: sid
+  cache_ttl_seconds: 0
+  user_headers: { user_id: X-Auth-User, roles: X-Auth-Roles, permissions: X-Auth-Permissions }
+`,
+      'gateway.yml',
+      {},
+    );
+
+    expect(config.roles).toEqual({ admin: ['*'], reader: ['users:read'] });
+    expect(config.sessions).toMatchObject({
+      cookie_name: 'sid',
+      cache_ttl_seconds: 0,
+      user_headers: {
+        user_id: 'x-auth-user',
+        roles: 'x-auth-roles',
+        permissions: 'x-auth-permissions',
+      },
+    });
   });
 
   it('refuses an empty route table', () => {

@@ -4,20 +4,18 @@ import { RouteTable } from '../../../functions/gateway/routing/route-table';
 import { functionUrlEvent } from '../../helpers/function-url-event';
 import { configFrom } from '../../helpers/test-gateway';
 
-const table = new RouteTable(
-  configFrom(`
+const config = configFrom(`
 routes:
-  - { path: "/api/*", methods: [GET, POST], upstream: "http://svc.internal:8080/base/", strip_prefix: /api, max_body_bytes: 8 }
-`).routes,
-);
+  - { path: "/api/*", methods: [GET, POST], upstream: "http://svc.internal:8080/base/", strip_prefix: /api, max_body_bytes: 8, auth_required: false }
+`);
+const table = new RouteTable(config.routes);
 
 const build = (options: Parameters<typeof functionUrlEvent>[0]) => {
   const event = functionUrlEvent(options);
-  return buildUpstreamRequest(
-    event,
-    table.match(event.requestContext.http.method, event.rawPath),
-    'corr-1',
-  );
+  return buildUpstreamRequest(event, table.match(event.requestContext.http.method, event.rawPath), {
+    correlationId: 'corr-1',
+    sessions: config.sessions,
+  });
 };
 
 describe('Proxy: buildUpstreamRequest', () => {

@@ -1,0 +1,20 @@
+import type { SessionRecord } from './session-types';
+
+/** The port session validation depends on: one lookup by id. */
+export interface SessionStore {
+  /** The session, or `undefined` when there is none. Throws `SessionStoreError` when unreachable. */
+  get(sessionId: string): Promise<SessionRecord | undefined>;
+}
+
+export type SessionStoreFailure = 'throttled' | 'timeout' | 'error' | 'malformed_record';
+
+/** The store could not answer (or answered with an item that is not a session). */
+export class SessionStoreError extends Error {
+  readonly failure: SessionStoreFailure;
+
+  constructor(failure: SessionStoreFailure, options?: { cause?: unknown }) {
+    super(`Session store failed: ${failure}`, options);
+    this.name = 'SessionStoreError';
+    this.failure = failure;
+  }
+}

@@ -1,0 +1,108 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import {
+  createDocumentClient,
+  DynamoDbSessionStore,
+} from '../../../functions/gateway/sessions/dynamodb-session-store';
+import { SessionStoreError } from '../../../functions/gateway/sessions/session-store';
+
+const documentMock = mockClient(DynamoDBDocumentClient);
+const store = new DynamoDbSessionStore(createDocumentClient({ region: 'eu-west-1' }), 'sessions');
+
+const item = {
+  sessionId: 'sid-0123456789abcdef',
+  userId: 'alice',
+  roles: ['reader'],
+  permissions: ['a:b'],
+  createdAt: 1795900000,
+  expiresAt: 1795990000,
+  revoked: false,
+};
+
+const failureOf = async (promise: Promise<unknown>): Promise<string> => {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SessionStoreError);
+    return (error as SessionStoreError).failure;
+  }
+  throw new Error('expected a SessionStoreError');
+};
+
+describe('Sessions: DynamoDbSessionStore', () => {
+  beforeEach(() => documentMock.reset());
+
+  it('reads one item by key, projecting only what validation needs', async () => {
+    documentMock.on(GetCommand).resolves({ Item: item });
+
+    const record = await store.get('sid-0123456789abcdef');
+
+    expect(record).toEqual(item);
+    expect(documentMock).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(documentMock).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'sessions',
+      Key: { sessionId: 'sid-0123456789abcdef' },
+      ProjectionExpression: '#id, #user, #roles, #perms, #created, #expires, #revoked',
+    });
+  });
+
+  it('answers undefined for a session that does not exist', async () => {
+    documentMock.on(GetCommand).resolves({});
+
+    await expect(store.get('nope-0123456789abcdef')).resolves.toBeUndefined();
+  });
+
+  it('accepts string sets for roles and permissions and defaults what is absent', async () => {
+    documentMock.on(GetCommand).resolves({
+      Item: { sessionId: 's', userId: 'u', roles: new Set(['admin']), createdAt: 1, expiresAt: 2 },
+    });
+
+    await expect(store.get('s')).resolves.toEqual({
+      sessionId: 's',
+      userId: 'u',
+      roles: ['admin'],
+      permissions: [],
+      createdAt: 1,
+      expiresAt: 2,
+      revoked: false,
+    });
+  });
+
+  it('reports throttling past the retries as throttled', async () => {
+    documentMock
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+    expect(await failureOf(store.get('s'))).toBe('throttled');
+  });
+
+  it('reports a request timeout as timeout', async () => {
+    const timeout = Object.assign(new Error('Connection timed out after 1000 ms'), {
+      name: 'TimeoutError',
+    });
+    documentMock.on(GetCommand).rejects(timeout);
+
+    expect(await failureOf(store.get('s'))).toBe('timeout');
+  });
+
+  it('reports other failures as error', async () => {
+    documentMock
+      .on(GetCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+
+    expect(await failureOf(store.get('s'))).toBe('error');
+  });
+
+  it.each([
+    ['a missing userId', { ...item, userId: undefined }],
+    ['a non-numeric expiresAt', { ...item, expiresAt: '2026-12-01' }],
+    ['a user id with a line break (header injection)', { ...item, userId: 'alice\r\nx-admin: 1' }],
+    ['a role with a comma', { ...item, roles: ['a,b'] }],
+  ])('refuses an item with %s as malformed', async (_case, bad) => {
+    documentMock.on(GetCommand).resolves({ Item: bad });
+
+    expect(await failureOf(store.get('s'))).toBe('malformed_record');
+  });
+});

@@ -1,0 +1,75 @@
+import { SessionSigner } from '../../../functions/gateway/sessions/session-signer';
+
+const CURRENT = 'current-secret-current-secret-current-secret';
+const PREVIOUS = 'previous-secret-previous-secret-previous-secret';
+
+describe('Sessions: SessionSigner', () => {
+  it('signs <id>.<base64url HMAC-SHA256 of the id> and verifies it', () => {
+    const signer = new SessionSigner([CURRENT]);
+    const id = SessionSigner.newSessionId();
+
+    const token = signer.sign(id);
+
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
+    expect(signer.verify(token)).toEqual({ ok: true, sessionId: id });
+  });
+
+  it('matches an HMAC computed independently', () => {
+    const { createHmac } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    const id = 'abcdefghijklmnopqrstuvwxyz012345';
+
+    const token = new SessionSigner([CURRENT]).sign(id);
+
+    expect(token).toBe(`${id}.${createHmac('sha256', CURRENT).update(id).digest('base64url')}`);
+  });
+
+  it('refuses a signature made with another secret', () => {
+    const token = new SessionSigner([PREVIOUS]).sign(SessionSigner.newSessionId());
+
+    expect(new SessionSigner([CURRENT]).verify(token)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+  });
+
+  it('accepts a previous secret during a rotation, and signs with the first', () => {
+    const oldToken = new SessionSigner([PREVIOUS]).sign('session-id-0123456789');
+    const rotating = new SessionSigner([CURRENT, PREVIOUS]);
+
+    expect(rotating.verify(oldToken)).toEqual({ ok: true, sessionId: 'session-id-0123456789' });
+    expect(new SessionSigner([CURRENT]).verify(rotating.sign('session-id-0123456789')).ok).toBe(
+      true,
+    );
+  });
+
+  it('refuses a tampered id or signature', () => {
+    const signer = new SessionSigner([CURRENT]);
+    const token = signer.sign('session-id-0123456789');
+    const [id, signature] = token.split('.') as [string, string];
+    const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+
+    expect(signer.verify(`${id}X.${signature}`)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(signer.verify(`${id}.${flipped}`)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  it.each([
+    ['no dot', 'abcdefghijklmnopqrstuvwxyz'],
+    ['empty id', `.${'a'.repeat(43)}`],
+    ['short id', `abc.${'a'.repeat(43)}`],
+    ['short signature', 'abcdefghijklmnop.abc'],
+    ['padding', `abcdefghijklmnop.${'a'.repeat(42)}=`],
+    ['two dots', `abcdefghijklmnop.${'a'.repeat(43)}.x`],
+    ['non-base64url', `abcdefghijklmnop.${'+'.repeat(43)}`],
+    ['empty', ''],
+  ])('refuses a malformed token (%s) before any HMAC', (_case, token) => {
+    expect(new SessionSigner([CURRENT]).verify(token)).toEqual({
+      ok: false,
+      reason: 'malformed_token',
+    });
+  });
+
+  it('refuses secrets shorter than 32 characters', () => {
+    expect(() => new SessionSigner(['short'])).toThrow('at least 32 characters');
+    expect(() => new SessionSigner([])).toThrow('at least one secret');
+  });
+});
