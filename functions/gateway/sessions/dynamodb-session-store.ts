@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { type SessionStore, SessionStoreError, type SessionStoreFailure } from './session-store';
 import type { SessionRecord } from './session-types';
 
-/** Values that end up in upstream headers: no control characters, no commas (the list separator). */
-const headerSafe = z.string().regex(/^[^\x00-\x1f\x7f,]{1,256}$/);
+/**
+ * Values that end up in upstream headers: printable ASCII (a header value is a byte string), no
+ * control characters (header injection), no comma (the list separator).
+ */
+const headerSafe = z.string().regex(/^[\x20-\x2b\x2d-\x7e]{1,256}$/);
 const stringList = z.preprocess(
   (value) => (value instanceof Set ? [...value] : value),
   z.array(headerSafe),
