@@ -1,0 +1,24 @@
+/** Percentile of a sorted sample (nearest rank). */
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ??
+  Number.NaN;
+
+export interface Summary {
+  readonly n: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+}
+
+export const summarize = (samples: readonly number[]): Summary => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((sum, x) => sum + x, 0) / sorted.length,
+  };
+};
+
+export const ms = (value: number): string => `${value.toFixed(3)} ms`;
+export const ratio = (value: number): string => `${value.toFixed(2)}x`;

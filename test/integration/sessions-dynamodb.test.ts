@@ -1,0 +1,202 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  createSessionTable,
+  LOCAL_AWS_ENV,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from '../../dev/local-dynamodb';
+import { type LocalServer, startLocalServer } from '../../dev/local-server';
+import { createGateway } from '../../functions/gateway/create-gateway';
+import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
+import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
+import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
+import { wireSessions } from '../../functions/gateway/sessions/session-wiring';
+import { SessionAdmin } from '../../scripts/session-admin';
+import { captureOutput } from '../helpers/capture-output';
+import { send } from '../helpers/http-request';
+import { startRecordingUpstream } from '../helpers/loopback-upstream';
+import { configFrom } from '../helpers/test-gateway';
+
+const CURRENT = 'integration-current-secret-0123456789abcdef';
+const PREVIOUS = 'integration-previous-secret-0123456789abcdef';
+const OTHER = 'integration-unrelated-secret-0123456789abcdef';
+const TABLE = 'sessions-it';
+const CACHE_TTL_MS = 300;
+
+describe('Integration: sessions on a DynamoDB-compatible server (dynalite)', () => {
+  let dynamo: LocalDynamoDb;
+  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
+  let gateway: LocalServer;
+  let admin: SessionAdmin;
+  let adminClient: ReturnType<typeof createDocumentClient>;
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeAll(async () => {
+    Object.assign(process.env, LOCAL_AWS_ENV);
+    dynamo = await startLocalDynamoDb();
+    await createSessionTable(dynamo.endpoint, TABLE);
+    upstream = await startRecordingUpstream();
+    const config = configFrom(
+      `
+routes:
+  - { id: me, path: /me, methods: [GET], upstream: "\${UP}" }
+  - { id: reports, path: /reports, methods: [GET], upstream: "\${UP}", permissions: [reports:read] }
+roles:
+  analyst: [reports:read]
+sessions:
+  cache_ttl_seconds: ${CACHE_TTL_MS / 1000}
+`,
+      { UP: upstream.url },
+    );
+    const sessions = wireSessions(
+      {
+        tableName: TABLE,
+        secrets: [CURRENT, PREVIOUS],
+        endpoint: dynamo.endpoint,
+        region: 'local',
+      },
+      { ttlMs: CACHE_TTL_MS, maxEntries: 100 },
+    );
+    const handler = createGateway({
+      config,
+      upstream: fetchUpstream(),
+      logger: new Logger({ serviceName: 'gateway' }),
+      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
+      sessions,
+      readinessChecks: [sessions.readinessCheck],
+    });
+    gateway = await startLocalServer(handler);
+    adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
+    admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([CURRENT]));
+  });
+
+  afterAll(async () => {
+    adminClient.destroy();
+    await gateway.close();
+    await upstream.close();
+    await dynamo.close();
+  });
+
+  beforeEach(() => {
+    output = captureOutput();
+    upstream.seen.length = 0;
+  });
+  afterEach(() => output.restore());
+
+  const call = (path: string, cookie?: string, headers: Record<string, string> = {}) =>
+    send(gateway.url, { path, headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+
+  it('lets a valid session through; the upstream sees the user, not the cookie', async () => {
+    const { token } = await admin.create({ userId: 'alice', roles: ['analyst'], ttlSeconds: 600 });
+
+    const response = await call('/reports', `theme=dark; session_token=${token}`);
+
+    expect(response.status).toBe(200);
+    expect(upstream.seen[0]?.headers).toMatchObject({
+      'x-user-id': 'alice',
+      'x-user-roles': 'analyst',
+      cookie: 'theme=dark',
+    });
+  });
+
+  it('never lets a spoofed X-User-Id reach the upstream', async () => {
+    const { token } = await admin.create({ userId: 'bob', ttlSeconds: 600 });
+
+    await call('/me', `session_token=${token}`, { 'x-user-id': 'root', 'x-user-roles': 'admin' });
+
+    expect(upstream.seen[0]?.headers['x-user-id']).toBe('bob');
+    expect(upstream.seen[0]?.headers['x-user-roles']).toBe('');
+  });
+
+  it('answers 403 for a valid session without the permission', async () => {
+    const { token } = await admin.create({ userId: 'carol', ttlSeconds: 600 });
+
+    const response = await call('/reports', `session_token=${token}`);
+
+    expect(response.status).toBe(403);
+    expect(response.json()).toMatchObject({ error: 'forbidden' });
+  });
+
+  it('answers 401 for an expired session, though DynamoDB has not deleted it', async () => {
+    const { token } = await admin.create({ userId: 'dave', ttlSeconds: 60 }, Date.now() - 120_000);
+
+    const response = await call('/me', `session_token=${token}`);
+
+    expect(response.status).toBe(401);
+    expect(upstream.seen).toHaveLength(0);
+  });
+
+  it('stops a revoked session within the cache TTL', async () => {
+    const { record, token } = await admin.create({ userId: 'erin', ttlSeconds: 600 });
+    expect((await call('/me', `session_token=${token}`)).status).toBe(200);
+
+    await admin.revoke(record.sessionId);
+    await sleep(CACHE_TTL_MS + 100);
+    const response = await call('/me', `session_token=${token}`);
+
+    expect(response.status).toBe(401);
+    expect(response.json()).toMatchObject({ error: 'unauthenticated' });
+  });
+
+  it('answers 401 for a forged signature', async () => {
+    const { record } = await admin.create({ userId: 'frank', ttlSeconds: 600 });
+    const forged = `${record.sessionId}.${'x'.repeat(43)}`;
+
+    expect((await call('/me', `session_token=${forged}`)).status).toBe(401);
+  });
+
+  it('answers 401 for a cookie signed with a secret the gateway does not know', async () => {
+    const { record } = await admin.create({ userId: 'grace', ttlSeconds: 600 });
+    const wrong = new SessionSigner([OTHER]).sign(record.sessionId);
+
+    expect((await call('/me', `session_token=${wrong}`)).status).toBe(401);
+  });
+
+  it('accepts a cookie signed with the previous secret during a rotation', async () => {
+    const { record } = await admin.create({ userId: 'heidi', ttlSeconds: 600 });
+    const signedBefore = new SessionSigner([PREVIOUS]).sign(record.sessionId);
+
+    const response = await call('/me', `session_token=${signedBefore}`);
+
+    expect(response.status).toBe(200);
+    expect(upstream.seen[0]?.headers['x-user-id']).toBe('heidi');
+  });
+
+  it.each([
+    'session_token=',
+    'session_token=not-a-token',
+    'session_token=..',
+    `session_token=${'a'.repeat(5000)}`,
+    'session_token=%00%0d%0a',
+  ])('answers 401 for the malformed cookie %#', async (cookie) => {
+    const response = await call('/me', cookie);
+
+    expect(response.status).toBe(401);
+    expect(response.json()).toMatchObject({ error: 'unauthenticated' });
+  });
+
+  it('reports DynamoDB ready on /health/ready', async () => {
+    const response = await call('/health/ready');
+
+    expect(response.status).toBe(200);
+    expect(response.json()).toMatchObject({ checks: { dynamodb: { status: 'up' } } });
+  });
+
+  // Last: it stops the store.
+  it('fails closed with 503 when DynamoDB is down, and readiness says so', async () => {
+    const { token } = await admin.create({ userId: 'ivan', ttlSeconds: 600 });
+    await dynamo.close();
+    await sleep(CACHE_TTL_MS + 50);
+
+    const response = await call('/me', `session_token=${token}`);
+    const ready = await call('/health/ready');
+
+    expect(response.status).toBe(503);
+    expect(response.json()).toMatchObject({ error: 'unavailable' });
+    expect(upstream.seen).toHaveLength(0);
+    expect(ready.status).toBe(503);
+    expect(ready.json()).toMatchObject({ checks: { dynamodb: { status: 'down' } } });
+  });
+});
