@@ -5,11 +5,13 @@ const esmOnly = ['@middy'].join('|');
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
   '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } }],
+  '^.+\\.lua$': '<rootDir>/test/helpers/lua-transform.js',
 };
 
 const shared = {
   testEnvironment: 'node',
   transform,
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'lua'],
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
 };

@@ -4,6 +4,7 @@
  * the sessions table, and a development session secret. Anything already set in the environment
  * (`DEMO_UPSTREAM_URL`, `DYNAMODB_ENDPOINT` or AWS settings, `SESSION_SECRET`) is used instead.
  */
+import './lua-require-hook';
 import { startDemoUpstream } from './demo-upstream';
 import { LOCAL_DEFAULTS } from './local-defaults';
 import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from './local-dynamodb';

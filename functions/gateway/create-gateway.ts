@@ -15,12 +15,16 @@ import { accessLog } from './middleware/access-log';
 import { authorize } from './middleware/authorize';
 import { correlation } from './middleware/correlation';
 import { errorResponse } from './middleware/error-response';
+import { rateLimit } from './middleware/rate-limit';
+import { rateLimitResponseHeaders } from './middleware/rate-limit-response-headers';
 import { route } from './middleware/route';
 import { securityHeaders } from './middleware/security-headers';
 import { sessionValidation } from './middleware/session-validation';
 import { buildResult } from './proxy/build-result';
 import { buildUpstreamRequest } from './proxy/build-upstream-request';
 import type { Upstream } from './proxy/upstream';
+import { MemoryTokenBucket } from './ratelimit/memory-token-bucket';
+import type { RateLimiter } from './ratelimit/rate-limiter';
 import { RouteTable } from './routing/route-table';
 import type { SessionSigner } from './sessions/session-signer';
 import type { SessionStore } from './sessions/session-store';
@@ -32,6 +36,8 @@ export interface GatewayDependencies {
   readonly metrics: Metrics;
   /** Session validation; without it every `auth_required` route answers 401 (fail closed). */
   readonly sessions?: { readonly signer: SessionSigner; readonly store: SessionStore };
+  /** The bucket store. @default an in-process `MemoryTokenBucket` (limits per container) */
+  readonly rateLimiter?: RateLimiter;
   /** Dependencies `/health/ready` reports on. */
   readonly readinessChecks?: readonly ReadinessCheck[];
   /** @default 1000 */
@@ -76,6 +82,7 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(correlation({ logger: deps.logger }))
     .use(accessLog({ logger: deps.logger, metrics: deps.metrics }))
     .use(securityHeaders(deps.config.security_headers))
+    .use(rateLimitResponseHeaders())
     .use(errorResponse({ logger: deps.logger }))
     .use(route(table))
     .use(
@@ -88,6 +95,14 @@ export const createGateway = (deps: GatewayDependencies) => {
       }),
     )
     .use(authorize({ logger: deps.logger }))
+    .use(
+      rateLimit({
+        limiter: deps.rateLimiter ?? new MemoryTokenBucket(),
+        defaultLimit: deps.config.default_rate_limit,
+        logger: deps.logger,
+        metrics: deps.metrics,
+      }),
+    )
     .handler(gatewayHandler);
 };
 

@@ -3,6 +3,8 @@ import { createGateway } from './create-gateway';
 import { logger } from './observability/logger';
 import { metrics } from './observability/metrics';
 import { fetchUpstream } from './proxy/fetch-upstream';
+import { wireRateLimiter } from './ratelimit/rate-limit-wiring';
+import { redisSettingsFromEnv } from './ratelimit/redis-settings';
 import { sessionSettingsFromEnv } from './sessions/session-settings';
 import { wireSessions } from './sessions/session-wiring';
 
@@ -22,11 +24,21 @@ if (!sessions && config.routes.some((route) => route.auth_required)) {
   logger.warn('SESSION_SECRET is not set: every route with auth_required answers 401');
 }
 
+const rateLimits = wireRateLimiter(redisSettingsFromEnv(), logger);
+const hasRateLimits =
+  config.default_rate_limit !== undefined || config.routes.some((route) => route.rate_limit);
+if (rateLimits.store === 'memory' && hasRateLimits) {
+  logger.warn('REDIS_URL / REDIS_HOST is not set: rate limits are kept in memory, per container');
+}
+
 export const handler = createGateway({
   config,
   upstream: fetchUpstream(),
   logger,
   metrics,
   ...(sessions ? { sessions } : {}),
-  readinessChecks: sessions ? [sessions.readinessCheck] : [],
+  rateLimiter: rateLimits.limiter,
+  readinessChecks: [sessions?.readinessCheck, rateLimits.readinessCheck].filter(
+    (check) => check !== undefined,
+  ),
 });

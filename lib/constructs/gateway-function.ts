@@ -55,6 +55,7 @@ export class GatewayFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
+        loader: { '.lua': 'text' },
         // The AWS SDK v3 and some dependencies call require() on Node built-ins; an ESM bundle
         // has no require unless we make one.
         banner:

@@ -34,12 +34,21 @@ const permissionName = z
   .string()
   .regex(/^[A-Za-z0-9_.:*-]{1,128}$/, { error: 'must be 1-128 of A-Z a-z 0-9 _ . : * -' });
 
-export const rateLimitSchema = z.strictObject({
-  capacity: z.int().positive(),
-  refill_per_second: z.number().positive(),
-  scope: z.enum(['user', 'ip', 'route', 'global']).default('user'),
-  cost: z.int().positive().default(1),
-});
+export const rateLimitSchema = z
+  .strictObject({
+    capacity: z.int().positive(),
+    refill_per_second: z.number().positive(),
+    /** Whose bucket: the session's user (the client IP on public routes), the IP, the route, or one for all. */
+    scope: z.enum(['user', 'ip', 'route', 'global']).default('user'),
+    cost: z.int().positive().default(1),
+    /** When the limiter cannot decide (Redis down): let the request through, or answer 503. */
+    on_error: z.enum(['fail_open', 'fail_closed']).default('fail_open'),
+  })
+  // Only judged once capacity itself is valid, so one mistake is reported once.
+  .refine((limit) => !(limit.capacity >= 1) || limit.cost <= limit.capacity, {
+    path: ['cost'],
+    error: 'must not exceed capacity (such a request could never pass)',
+  });
 
 export const routeSchema = z
   .strictObject({
@@ -56,7 +65,8 @@ export const routeSchema = z
     strip_prefix: z.string().startsWith('/').optional(),
     auth_required: z.boolean().default(true),
     permissions: z.array(permissionName).default([]),
-    rate_limit: rateLimitSchema.optional(),
+    /** This route's bucket; `false` opts out of `default_rate_limit`. */
+    rate_limit: z.union([rateLimitSchema, z.literal(false)]).optional(),
     /** Pass the session cookie on to the upstream (it is stripped by default). */
     forward_session_cookie: z.boolean().default(false),
     timeout_ms: z.int().min(1).max(900_000).default(10_000),
@@ -118,13 +128,39 @@ export const sessionsSchema = z.strictObject({
     .default({ user_id: 'x-user-id', roles: 'x-user-roles' }),
 });
 
-export const gatewayConfigSchema = z.strictObject({
-  routes: z.array(routeSchema).min(1),
-  sessions: sessionsSchema.default(sessionsSchema.parse({})),
-  /** Role name -> the permissions it grants. `*` grants every permission. */
-  roles: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), z.array(permissionName)).default({}),
-  security_headers: securityHeadersSchema.default(securityHeadersSchema.parse({})),
-});
+export const gatewayConfigSchema = z
+  .strictObject({
+    routes: z.array(routeSchema).min(1),
+    /** The bucket of routes that name none. */
+    default_rate_limit: rateLimitSchema.optional(),
+    sessions: sessionsSchema.default(sessionsSchema.parse({})),
+    /** Role name -> the permissions it grants. `*` grants every permission. */
+    roles: z
+      .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), z.array(permissionName))
+      .default({}),
+    security_headers: securityHeadersSchema.default(securityHeadersSchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    // `global` is one bucket for every route that uses it, so they must agree on its size.
+    const globals = config.routes
+      .map((route, index) => ({ limit: route.rate_limit || config.default_rate_limit, index }))
+      .filter(({ limit }) => limit && limit.scope === 'global');
+    const first = globals[0]?.limit;
+    for (const { limit, index } of globals) {
+      if (
+        limit &&
+        first &&
+        (limit.capacity !== first.capacity || limit.refill_per_second !== first.refill_per_second)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', index, 'rate_limit'],
+          message:
+            'every route with scope global shares one bucket, so capacity and refill_per_second must match',
+        });
+      }
+    }
+  });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;

@@ -26,6 +26,12 @@ export interface RequestState {
   builtin?: BuiltinEndpoint;
   /** The validated session's user, on routes with `auth_required`. */
   user?: UserContext;
+  /** What the rate limiter decided, for the access log. */
+  rateLimit?: {
+    readonly outcome: 'allowed' | 'limited' | 'fail_open' | 'fail_closed';
+    /** `RateLimit-*` headers for the response, when the limiter decided. */
+    readonly headers?: Readonly<Record<string, string>>;
+  };
   /** Milliseconds spent waiting on the upstream, when it was called. */
   upstreamMs?: number;
 }

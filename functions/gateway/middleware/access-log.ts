@@ -49,6 +49,7 @@ export const accessLog = (options: {
         state?.upstreamMs === undefined ? undefined : Number(state.upstreamMs.toFixed(2)),
       bytes_in: bodyBytes(request.event?.body, request.event?.isBase64Encoded),
       bytes_out: bodyBytes(request.response?.body, request.response?.isBase64Encoded),
+      rate_limit: state?.rateLimit?.outcome,
     });
 
     const { metrics } = options;

@@ -10,6 +10,8 @@ export const MetricName = {
   responses4xx: 'Responses4xx',
   responses5xx: 'Responses5xx',
   upstreamErrors: 'UpstreamErrors',
+  rateLimited: 'RateLimited',
+  rateLimitFailOpen: 'RateLimitFailOpen',
 } as const;
 
 /** The one Metrics instance of the function, flushed as CloudWatch EMF after every invocation. */

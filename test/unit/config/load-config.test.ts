@@ -78,6 +78,7 @@ describe('Config: parseConfig', () => {
       refill_per_second: 10,
       scope: 'user',
       cost: 1,
+      on_error: 'fail_open',
     });
     expect(config.routes[0]?.strip_prefix).toBe('/api');
     expect(config.routes[0]?.timeout_ms).toBe(5000);
@@ -237,4 +238,45 @@ describe('Config: route paths', () => {
       ).toEqual([expect.stringMatching(/^routes\[0\]\.path: must start with/)]);
     },
   );
+});
+
+describe('Config: rate limits', () => {
+  it('refuses a cost above the capacity', () => {
+    expect(
+      problemsOf(
+        `routes:${route('    rate_limit: { capacity: 2, refill_per_second: 1, cost: 3 }')}`,
+      ),
+    ).toEqual([
+      'routes[0].rate_limit.cost: must not exceed capacity (such a request could never pass)',
+    ]);
+  });
+
+  it('refuses global buckets of different sizes', () => {
+    const problems = problemsOf(`routes:
+  - { path: /a, methods: [GET], upstream: "http://a", rate_limit: { capacity: 5, refill_per_second: 1, scope: global } }
+  - { path: /b, methods: [GET], upstream: "http://b", rate_limit: { capacity: 6, refill_per_second: 1, scope: global } }
+`);
+
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^routes\[1\]\.rate_limit: every route with scope global shares one bucket/,
+      ),
+    ]);
+  });
+
+  it('defaults on_error to fail_open and the scope to user', () => {
+    const config = parseConfig(
+      `routes:${route('    rate_limit: { capacity: 2, refill_per_second: 1 }')}`,
+      't',
+      {},
+    );
+
+    expect(config.routes[0]?.rate_limit).toEqual({
+      capacity: 2,
+      refill_per_second: 1,
+      scope: 'user',
+      cost: 1,
+      on_error: 'fail_open',
+    });
+  });
 });

@@ -1,0 +1,89 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { RateLimitConfig } from '../config/schema';
+import { RateLimitedError, UnavailableError } from '../http/errors';
+import {
+  type FunctionUrlEvent,
+  type FunctionUrlResult,
+  type GatewayContext,
+  requestState,
+} from '../http/types';
+import { MetricName } from '../observability/metrics';
+import { bucketKey } from '../ratelimit/bucket-key';
+import { rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
+import { type RateDecision, type RateLimiter, RateLimiterError } from '../ratelimit/rate-limiter';
+
+type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
+
+export interface RateLimitOptions {
+  readonly limiter: RateLimiter;
+  /** The bucket of routes that name none. */
+  readonly defaultLimit?: RateLimitConfig | undefined;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * Takes the request's cost from its bucket: one limiter call per request. An empty bucket is a 429
+ * with `Retry-After`; the `RateLimit-*` headers go on the response
+ * (see `rateLimitResponseHeaders`). When the limiter cannot
+ * decide, this is the one place that applies the route's `on_error`: `fail_open` lets the request
+ * through (logged and counted), `fail_closed` answers 503.
+ */
+export const rateLimit = (
+  options: RateLimitOptions,
+): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+  const rateLimitBefore = async (request: GatewayRequest): Promise<void> => {
+    const state = requestState(request.context);
+    const route = state.route?.route;
+    if (!route) return;
+    const configured = route.config.rate_limit;
+    const limit = configured === false ? undefined : (configured ?? options.defaultLimit);
+    if (!limit) return;
+
+    const key = bucketKey(limit.scope, route.id, {
+      userId: state.user?.userId,
+      sourceIp: request.event.requestContext.http.sourceIp,
+    });
+    let decision: RateDecision;
+    try {
+      decision = await options.limiter.take(key, {
+        capacity: limit.capacity,
+        refillPerSecond: limit.refill_per_second,
+        cost: limit.cost,
+      });
+    } catch (error) {
+      const failure = error instanceof RateLimiterError ? error.failure : 'error';
+      if (limit.on_error === 'fail_closed') {
+        state.rateLimit = { outcome: 'fail_closed' };
+        throw new UnavailableError({
+          reason: `redis_${failure}`,
+          dependency: 'redis',
+          cause: error,
+        });
+      }
+      state.rateLimit = { outcome: 'fail_open' };
+      options.logger.warn('rate limiter failed; request let through (fail_open)', {
+        reason: `redis_${failure}`,
+        // The circuit breaker's refusals are expected while it is open: no stack for those.
+        ...(failure === 'circuit_open' ? {} : { error }),
+      });
+      options.metrics.addMetric(MetricName.rateLimitFailOpen, MetricUnit.Count, 1);
+      return;
+    }
+
+    const headers = rateLimitHeaders(limit, decision);
+    if (!decision.allowed) {
+      state.rateLimit = { outcome: 'limited', headers };
+      options.metrics.addMetric(MetricName.rateLimited, MetricUnit.Count, 1);
+      throw new RateLimitedError('Too many requests; retry after the time in Retry-After', {
+        reason: 'bucket_empty',
+        headers: { ...headers, 'retry-after': retryAfterSeconds(decision) },
+      });
+    }
+    state.rateLimit = { outcome: 'allowed', headers };
+  };
+
+  return { before: rateLimitBefore };
+};

@@ -1,0 +1,70 @@
+import {
+  type BucketSpec,
+  type RateDecision,
+  type RateLimiter,
+  RateLimiterError,
+} from './rate-limiter';
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failures that open the circuit. @default 3 */
+  readonly failureThreshold?: number;
+  /** How long an open circuit refuses at once before letting one probe through. @default 5000 */
+  readonly openMs?: number;
+  readonly now?: () => number;
+  /** Told when the circuit opens or closes, for logs and metrics. */
+  readonly onStateChange?: (state: 'open' | 'closed') => void;
+}
+
+/**
+ * Stops paying the Redis timeout on every request while Redis is down: after `failureThreshold`
+ * consecutive failures it fails at once for `openMs`, then lets one request probe; a success
+ * closes it, a failure opens it again. Consecutive failures (not a rolling error rate) because a
+ * Lambda container serves one request at a time; no timers, so nothing runs between invocations.
+ */
+export class CircuitBreakerRateLimiter implements RateLimiter {
+  readonly #inner: RateLimiter;
+  readonly #threshold: number;
+  readonly #openMs: number;
+  readonly #now: () => number;
+  readonly #onStateChange: ((state: 'open' | 'closed') => void) | undefined;
+  #failures = 0;
+  #openUntil = 0;
+  #probing = false;
+
+  constructor(inner: RateLimiter, options: CircuitBreakerOptions = {}) {
+    this.#inner = inner;
+    this.#threshold = options.failureThreshold ?? 3;
+    this.#openMs = options.openMs ?? 5000;
+    this.#now = options.now ?? Date.now;
+    this.#onStateChange = options.onStateChange;
+  }
+
+  get state(): 'closed' | 'open' | 'half_open' {
+    if (this.#failures < this.#threshold) return 'closed';
+    return this.#now() < this.#openUntil ? 'open' : 'half_open';
+  }
+
+  async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
+    const state = this.state;
+    if (state === 'open' || (state === 'half_open' && this.#probing)) {
+      throw new RateLimiterError('circuit_open');
+    }
+    const probe = state === 'half_open';
+    this.#probing = probe;
+    try {
+      const decision = await this.#inner.take(key, bucket);
+      if (this.#failures >= this.#threshold) this.#onStateChange?.('closed');
+      this.#failures = 0;
+      return decision;
+    } catch (error) {
+      this.#failures += 1;
+      if (this.#failures >= this.#threshold) {
+        if (this.#failures === this.#threshold || probe) this.#onStateChange?.('open');
+        this.#openUntil = this.#now() + this.#openMs;
+      }
+      throw error;
+    } finally {
+      if (probe) this.#probing = false;
+    }
+  }
+}
