@@ -51,13 +51,12 @@ describe('Integration: RedisTokenBucket', () => {
     expect(drained.every((d) => d.allowed)).toBe(true);
 
     await new Promise((resolve) => setTimeout(resolve, 350)); // ~3.5 tokens
-    const [tokensText, tsText] = (await inspector.hmget(key, 'tokens', 'ts')) as [string, string];
+    // The stored value is the time the bucket is full again: tokens = capacity - (fullAt - now) * rate.
+    const fullAt = Number(await inspector.get(key));
     const [sec, usec] = (await inspector.time()) as [number, number];
     const nowMicros = Number(sec) * 1_000_000 + Number(usec);
-    const available = Math.min(
-      spec.capacity,
-      Number(tokensText) + ((nowMicros - Number(tsText)) * spec.refillPerSecond) / 1e6,
-    );
+    const available =
+      spec.capacity - (Math.max(fullAt - nowMicros, 0) * spec.refillPerSecond) / 1e6;
     const burst = await Promise.all(Array.from({ length: 20 }, () => limiter.take(key, spec)));
 
     // The burst ran a few ms after the reading: it may have gained at most one more token.
@@ -77,15 +76,29 @@ describe('Integration: RedisTokenBucket', () => {
     expect(ttl).toBeLessThanOrEqual(1500);
   });
 
-  it('keeps the whole state in one hash of tokens and a microsecond timestamp', async () => {
+  it('keeps the whole state in one number: when the bucket is full again, in Redis microseconds', async () => {
     const key = `rl:test:{${randomUUID()}}`;
+    const [sec, usec] = (await inspector.time()) as [number, number];
+    const before = Number(sec) * 1_000_000 + Number(usec);
 
     await limiter.take(key, { capacity: 5, refillPerSecond: 1, cost: 2 });
 
-    const state = await inspector.hgetall(key);
-    expect(Object.keys(state).sort()).toEqual(['tokens', 'ts']);
-    expect(Number(state.tokens)).toBe(3);
-    expect(state.ts).toMatch(/^\d{16}$/);
+    const fullAt = Number(await inspector.get(key));
+    // Two tokens at 1/s: full again two seconds after the take.
+    expect(fullAt - before).toBeGreaterThanOrEqual(2_000_000);
+    expect(fullAt - before).toBeLessThan(2_100_000);
+  });
+
+  it('writes nothing for a refused request', async () => {
+    const key = `rl:test:{${randomUUID()}}`;
+    const spec = { capacity: 1, refillPerSecond: 0.001, cost: 1 };
+    await limiter.take(key, spec);
+    const stored = await inspector.get(key);
+
+    const refused = await limiter.take(key, spec);
+
+    expect(refused.allowed).toBe(false);
+    expect(await inspector.get(key)).toBe(stored);
   });
 
   it('reloads the script after SCRIPT FLUSH (NOSCRIPT fallback)', async () => {
@@ -111,7 +124,7 @@ describe('Integration: RedisTokenBucket', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     monitor.disconnect();
 
-    // MONITOR also shows the script's own calls (time, hmget, hset, pexpire): one evalsha from the client.
+    // MONITOR also shows the script's own calls (time, get, set): one evalsha from the client.
     expect(commands.filter((c) => c === 'evalsha' || c === 'eval')).toEqual(['evalsha']);
   });
 });

@@ -1,48 +1,45 @@
 import { LRUCache } from 'lru-cache';
 import type { BucketSpec, RateDecision, RateLimiter } from './rate-limiter';
 
-interface Bucket {
-  tokens: number;
-  /** Microseconds, from `nowMicros`. */
-  ts: number;
-}
-
 /**
- * The token bucket of `token-bucket.lua`, in this process: for `npm start` without Redis and for
- * tests. Same arithmetic, same replies; limits are per process, so never use it behind more than
- * one Lambda container.
+ * The token bucket of `token-bucket.lua` (GCRA: one "full again at" time per bucket), in this
+ * process: for `npm start` without Redis and for tests. Same arithmetic, same replies; limits are
+ * per process, so never use it behind more than one Lambda container.
  */
 export class MemoryTokenBucket implements RateLimiter {
-  readonly #buckets: LRUCache<string, Bucket>;
+  /** Bucket key -> the microsecond time at which that bucket is full again (TAT). */
+  readonly #fullAt: LRUCache<string, number>;
   readonly #nowMicros: () => number;
 
   constructor(options: { maxBuckets?: number; nowMicros?: () => number } = {}) {
-    this.#buckets = new LRUCache({ max: options.maxBuckets ?? 100_000 });
+    this.#fullAt = new LRUCache({ max: options.maxBuckets ?? 100_000 });
     this.#nowMicros =
       options.nowMicros ?? (() => Math.floor((performance.timeOrigin + performance.now()) * 1000));
   }
 
-  async take(
-    key: string,
-    { capacity, refillPerSecond: rate, cost }: BucketSpec,
-  ): Promise<RateDecision> {
+  async take(key: string, { capacity, refillPerSecond, cost }: BucketSpec): Promise<RateDecision> {
     const now = this.#nowMicros();
-    const bucket = this.#buckets.get(key) ?? { tokens: capacity, ts: now };
-    if (now > bucket.ts) {
-      bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.ts) * rate) / 1_000_000);
-      bucket.ts = now;
+    const interval = 1_000_000 / refillPerSecond;
+    const tolerance = capacity * interval;
+    const tat = Math.max(this.#fullAt.get(key) ?? now, now);
+    const newTat = tat + cost * interval;
+    const allowAt = newTat - tolerance;
+    if (now < allowAt) {
+      return {
+        allowed: false,
+        remaining: Math.floor((now - (tat - tolerance)) / interval),
+        resetMs: Math.ceil((tat - now) / 1000),
+        retryAfterMs: Math.ceil((allowAt - now) / 1000),
+      };
     }
-    let allowed = false;
-    let retryAfterMs = 0;
-    if (bucket.tokens >= cost) {
-      bucket.tokens -= cost;
-      allowed = true;
-    } else {
-      retryAfterMs = Math.ceil(((cost - bucket.tokens) * 1000) / rate);
-    }
-    const resetMs = Math.ceil(((capacity - bucket.tokens) * 1000) / rate);
-    // Like the PEXPIRE in the script: a bucket that would be full again is forgotten.
-    this.#buckets.set(key, bucket, { ttl: Math.max(resetMs, 1) });
-    return { allowed, remaining: Math.floor(bucket.tokens), resetMs, retryAfterMs };
+    const resetMs = Math.ceil((newTat - now) / 1000);
+    // Like SET ... PX in the script: a bucket that would be full again is forgotten.
+    this.#fullAt.set(key, newTat, { ttl: resetMs });
+    return {
+      allowed: true,
+      remaining: Math.floor((tolerance - (newTat - now)) / interval),
+      resetMs,
+      retryAfterMs: 0,
+    };
   }
 }

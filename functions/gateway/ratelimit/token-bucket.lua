@@ -1,6 +1,11 @@
--- Token bucket, one call per request, atomic on the server.
+-- Token bucket, one call per request, atomic on the server, kept as GCRA (the generic cell rate
+-- algorithm): instead of a token count and a refill time, the bucket stores one number, the time at
+-- which it will be full again (TAT). It is the same bucket, exactly:
+--   tokens(now) = capacity - max(0, TAT - now) * rate
+-- and refilling by elapsed time is implicit in `now` moving on. One value means one GET and one
+-- SET ... PX (the expiry is the time until full), and a refused request writes nothing.
 --
--- KEYS[1]  the bucket (a hash: tokens, ts)
+-- KEYS[1]  the bucket (a string: TAT in microseconds)
 -- ARGV[1]  capacity (tokens)
 -- ARGV[2]  refill rate (tokens per second)
 -- ARGV[3]  cost of this request (tokens)
@@ -8,43 +13,37 @@
 -- Returns { allowed (0|1), remaining (whole tokens), reset_ms (until full), retry_after_ms (0 if allowed) }.
 --
 -- Time is the Redis server's (TIME), never a client's: every gateway container sees one clock.
--- Timestamps are whole microseconds written with %.0f, because Lua's default number-to-string
--- conversion keeps 14 digits and a microsecond epoch has 16.
+-- Numbers passed to redis.call keep full double precision (Lua's tostring would keep 14 digits).
+-- Globals are read once into locals: each global access in Redis' sandboxed Lua goes through a
+-- metatable, which made this script measurably slower (bench/ratelimit.ts).
 
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+local call = redis.call
+local num = tonumber
+local floor = math.floor
 
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local key, argv = KEYS[1], ARGV
+local capacity, rate, cost = num(argv[1]), num(argv[2]), num(argv[3])
 
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(state[1])
-local ts = tonumber(state[2])
-if tokens == nil or ts == nil then
-  tokens = capacity
-  ts = now
+local time = call('TIME')
+local now = time[1] * 1000000 + time[2]
+
+local interval = 1000000 / rate -- microseconds per token
+local tolerance = capacity * interval -- how far TAT may run ahead of now: a full bucket's worth
+
+local tat = num(call('GET', key)) or now
+if tat < now then
+  tat = now -- the bucket is full; time past full refills nothing
 end
 
--- A clock that steps back (failover to a replica) refills nothing rather than going negative.
-if now > ts then
-  tokens = math.min(capacity, tokens + (now - ts) * rate / 1000000)
-  ts = now
+local new_tat = tat + cost * interval
+local allow_at = new_tat - tolerance
+
+if now < allow_at then
+  -- Refused: nothing changes. ceil(x) is written -floor(-x).
+  return { 0, floor((now - (tat - tolerance)) / interval), -floor((now - tat) / 1000), -floor((now - allow_at) / 1000) }
 end
 
-local allowed = 0
-local retry_after_ms = 0
-if tokens >= cost then
-  tokens = tokens - cost
-  allowed = 1
-else
-  retry_after_ms = math.ceil((cost - tokens) * 1000 / rate)
-end
-
-local reset_ms = math.ceil((capacity - tokens) * 1000 / rate)
-
-redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'ts', string.format('%.0f', ts))
+local reset_ms = -floor((now - new_tat) / 1000)
 -- A full bucket is the same as no bucket, so the key lives only until it would be full.
-redis.call('PEXPIRE', KEYS[1], math.max(reset_ms, 1))
-
-return { allowed, math.floor(tokens), reset_ms, retry_after_ms }
+call('SET', key, new_tat, 'PX', reset_ms)
+return { 1, floor((tolerance - (new_tat - now)) / interval), reset_ms, 0 }

@@ -23,8 +23,13 @@ describe('RateLimiter: MemoryTokenBucket', () => {
     const spec = { capacity: 10, refillPerSecond: 4, cost: 10 };
     await limiter.take('k', spec);
 
-    now += 2_499_999; // 9.999996 tokens: not yet 10
-    expect((await limiter.take('k', spec)).allowed).toBe(false);
+    now += 2_499_999; // 9.999996 tokens: not yet 10 (refused, with 1 us to wait, rounded up to 1 ms)
+    expect(await limiter.take('k', spec)).toEqual({
+      allowed: false,
+      remaining: 9,
+      resetMs: 1,
+      retryAfterMs: 1,
+    });
     now += 1; // 10 tokens
     expect(await limiter.take('k', spec)).toEqual({
       allowed: true,
