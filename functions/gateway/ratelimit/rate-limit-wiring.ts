@@ -6,6 +6,7 @@ import type { RateLimiter } from './rate-limiter';
 import { createRedisClient, type RedisClient, whenReady } from './redis-client';
 import type { RedisSettings } from './redis-settings';
 import { RedisTokenBucket } from './redis-token-bucket';
+import { RefusalCache } from './refusal-cache';
 
 export interface RateLimitWiring {
   readonly limiter: RateLimiter;
@@ -15,7 +16,8 @@ export interface RateLimitWiring {
 }
 
 /**
- * The Redis limiter behind a circuit breaker, with its readiness check; or, without Redis settings,
+ * The Redis limiter behind a circuit breaker and a local refusal cache, with its readiness check;
+ * or, without Redis settings,
  * the in-memory limiter (limits then hold per container only, which the caller should say).
  */
 export const wireRateLimiter = (
@@ -29,10 +31,12 @@ export const wireRateLimiter = (
   client.on('error', (error: Error) =>
     logger.debug('redis connection error', { error: error.message }),
   );
-  const limiter = new CircuitBreakerRateLimiter(new RedisTokenBucket(client), {
-    ...breaker,
-    onStateChange: (state) => logger.warn(`rate limiter circuit ${state}`, { dependency: 'redis' }),
-  });
+  const limiter = new RefusalCache(
+    new CircuitBreakerRateLimiter(new RedisTokenBucket(client), {
+      ...breaker,
+      onStateChange: (state) => logger.warn(`rate limiter circuit ${state}`, { dependency: 'redis' }),
+    }),
+  );
   return {
     limiter,
     store: 'redis',

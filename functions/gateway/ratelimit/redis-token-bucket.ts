@@ -50,7 +50,7 @@ export class RedisTokenBucket implements RateLimiter {
   async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
     let reply: unknown;
     try {
-      await whenReady(this.#client, this.#readyWaitMs);
+      if (this.#client.status !== 'ready') await whenReady(this.#client, this.#readyWaitMs);
       reply = await this.#run(key, bucket.capacity, bucket.refillPerSecond, bucket.cost);
     } catch (error) {
       throw classify(error);

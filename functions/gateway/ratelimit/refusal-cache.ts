@@ -1,0 +1,59 @@
+import { LRUCache } from 'lru-cache';
+import type { BucketSpec, RateDecision, RateLimiter } from './rate-limiter';
+
+interface Refusal {
+  /** The smallest cost refused; a request of at least this cost is refused too. */
+  readonly cost: number;
+  /** `performance.now()` until which the bucket cannot hold `cost` tokens. */
+  readonly until: number;
+  /** `performance.now()` at which the bucket is full again. */
+  readonly fullAt: number;
+  readonly limitCapacity: number;
+}
+
+/**
+ * Answers a refusal locally, without a Redis round trip, while the store has said the bucket cannot
+ * hold the cost yet. This is exact, not an approximation: a bucket only gains tokens by refill, and
+ * `retryAfterMs` is how long the refill takes; other containers can only take more. So no request
+ * this cache refuses could have been allowed. A flood against one bucket then costs Redis one call
+ * per refill period instead of one per request. Durations use this process's monotonic clock; the
+ * bucket's own time stays Redis'.
+ */
+export class RefusalCache implements RateLimiter {
+  readonly #inner: RateLimiter;
+  readonly #refusals: LRUCache<string, Refusal>;
+  readonly #now: () => number;
+
+  constructor(inner: RateLimiter, options: { maxEntries?: number; now?: () => number } = {}) {
+    this.#inner = inner;
+    this.#refusals = new LRUCache({ max: options.maxEntries ?? 10_000 });
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
+    const now = this.#now();
+    const refusal = this.#refusals.get(key);
+    if (refusal && now < refusal.until && bucket.cost >= refusal.cost && bucket.capacity === refusal.limitCapacity) {
+      return {
+        allowed: false,
+        remaining: 0,
+        resetMs: Math.ceil(refusal.fullAt - now),
+        retryAfterMs: Math.ceil(refusal.until - now),
+      };
+    }
+    const decision = await this.#inner.take(key, bucket);
+    if (decision.allowed) {
+      this.#refusals.delete(key);
+    } else if (decision.retryAfterMs > 1) {
+      // The store rounds its wait up to a whole millisecond and decided after `now`: one
+      // millisecond less keeps the local window inside the true one.
+      const windowMs = decision.retryAfterMs - 1;
+      this.#refusals.set(
+        key,
+        { cost: bucket.cost, until: now + windowMs, fullAt: now + decision.resetMs, limitCapacity: bucket.capacity },
+        { ttl: windowMs },
+      );
+    }
+    return decision;
+  }
+}
