@@ -34,7 +34,8 @@ export const wireRateLimiter = (
   const limiter = new RefusalCache(
     new CircuitBreakerRateLimiter(new RedisTokenBucket(client), {
       ...breaker,
-      onStateChange: (state) => logger.warn(`rate limiter circuit ${state}`, { dependency: 'redis' }),
+      onStateChange: (state) =>
+        logger.warn(`rate limiter circuit ${state}`, { dependency: 'redis' }),
     }),
   );
   return {

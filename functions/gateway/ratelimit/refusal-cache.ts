@@ -33,7 +33,12 @@ export class RefusalCache implements RateLimiter {
   async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
     const now = this.#now();
     const refusal = this.#refusals.get(key);
-    if (refusal && now < refusal.until && bucket.cost >= refusal.cost && bucket.capacity === refusal.limitCapacity) {
+    if (
+      refusal &&
+      now < refusal.until &&
+      bucket.cost >= refusal.cost &&
+      bucket.capacity === refusal.limitCapacity
+    ) {
       return {
         allowed: false,
         remaining: 0,
@@ -50,7 +55,12 @@ export class RefusalCache implements RateLimiter {
       const windowMs = decision.retryAfterMs - 1;
       this.#refusals.set(
         key,
-        { cost: bucket.cost, until: now + windowMs, fullAt: now + decision.resetMs, limitCapacity: bucket.capacity },
+        {
+          cost: bucket.cost,
+          until: now + windowMs,
+          fullAt: now + decision.resetMs,
+          limitCapacity: bucket.capacity,
+        },
         { ttl: windowMs },
       );
     }
