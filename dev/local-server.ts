@@ -56,13 +56,18 @@ const writeLambdaFailure = (response: ServerResponse, status: number, message: s
  * Serves a Function URL handler over HTTP the way the Function URL front end would: each request
  * becomes a payload 2.0 event, and the handler's result is written back.
  */
+/** Answers a request itself (true) or leaves it to the gateway (false); e.g. `GET /metrics`. */
+export type LocalRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
 export const startLocalServer = async (
   handler: FunctionUrlHandler,
   port = 0,
   host = '127.0.0.1',
+  localRoute?: LocalRoute,
 ): Promise<LocalServer> => {
   const server = createServer(async (request, response) => {
     try {
+      if (localRoute && (await localRoute(request, response))) return;
       const body = await readBody(request);
       if (body === undefined) {
         writeLambdaFailure(

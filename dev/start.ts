@@ -9,6 +9,7 @@ import { startDemoUpstream } from './demo-upstream';
 import { LOCAL_DEFAULTS } from './local-defaults';
 import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from './local-dynamodb';
 import { startLocalServer } from './local-server';
+import { prometheusMetrics } from './prometheus-metrics';
 
 const env = process.env;
 
@@ -33,11 +34,21 @@ const main = async (): Promise<void> => {
     await createSessionTable(dynamo.endpoint, env.SESSION_TABLE);
   }
 
-  // Imported after the environment is set: the handler wires itself from it, as on Lambda.
-  const { handler } = await import('../functions/gateway/handler');
+  // Imported after the environment is set: the gateway wires itself from it, as on Lambda.
+  const { wireGatewayFromEnv } = await import('../functions/gateway/wiring');
+  const prometheus = prometheusMetrics();
+  const handler = wireGatewayFromEnv({ extraMetrics: prometheus.metrics });
   const server = await startLocalServer(
     handler,
     Number(env.GATEWAY_PORT ?? LOCAL_DEFAULTS.gatewayPort),
+    '127.0.0.1',
+    async (request, response) => {
+      if (request.method !== 'GET' || request.url !== '/metrics') return false;
+      response
+        .writeHead(200, { 'content-type': prometheus.registry.contentType })
+        .end(await prometheus.registry.metrics());
+      return true;
+    },
   );
 
   console.log(`
@@ -48,6 +59,7 @@ The gateway is listening on ${server.url}
 Try:
   curl -i ${server.url}/demo/hello
   curl -i ${server.url}/health/ready
+  curl ${server.url}/metrics                                 # Prometheus text format
   npm run session -- create --user alice --roles reader     # prints a cookie for /api/users/{id}
 Press Ctrl-C to stop.
 `);

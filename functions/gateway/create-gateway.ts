@@ -20,6 +20,8 @@ import { rateLimitResponseHeaders } from './middleware/rate-limit-response-heade
 import { route } from './middleware/route';
 import { securityHeaders } from './middleware/security-headers';
 import { sessionValidation } from './middleware/session-validation';
+import { emfMetrics } from './observability/emf-metrics';
+import type { GatewayMetrics } from './observability/gateway-metrics';
 import { buildResult } from './proxy/build-result';
 import { buildUpstreamRequest } from './proxy/build-upstream-request';
 import type { Upstream } from './proxy/upstream';
@@ -33,7 +35,10 @@ export interface GatewayDependencies {
   readonly config: GatewayConfig;
   readonly upstream: Upstream;
   readonly logger: Logger;
+  /** Powertools Metrics: flushed after every invocation, with the cold-start metric. */
   readonly metrics: Metrics;
+  /** Where measurements go. @default EMF through `metrics` */
+  readonly gatewayMetrics?: GatewayMetrics;
   /** Session validation; without it every `auth_required` route answers 401 (fail closed). */
   readonly sessions?: { readonly signer: SessionSigner; readonly store: SessionStore };
   /** The bucket store. @default an in-process `MemoryTokenBucket` (limits per container) */
@@ -52,6 +57,7 @@ export const createGateway = (deps: GatewayDependencies) => {
   const table = new RouteTable(deps.config.routes);
   const checks = deps.readinessChecks ?? [];
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 1000;
+  const measurements = deps.gatewayMetrics ?? emfMetrics(deps.metrics);
 
   const gatewayHandler = async (
     event: FunctionUrlEvent,
@@ -80,11 +86,11 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
     .use(correlation({ logger: deps.logger }))
-    .use(accessLog({ logger: deps.logger, metrics: deps.metrics }))
+    .use(accessLog({ logger: deps.logger, metrics: measurements }))
     .use(securityHeaders(deps.config.security_headers))
     .use(rateLimitResponseHeaders())
-    .use(errorResponse({ logger: deps.logger }))
-    .use(route(table))
+    .use(errorResponse({ logger: deps.logger, metrics: measurements }))
+    .use(route(table, deps.logger))
     .use(
       sessionValidation({
         config: deps.config.sessions,
@@ -100,7 +106,7 @@ export const createGateway = (deps: GatewayDependencies) => {
         limiter: deps.rateLimiter ?? new MemoryTokenBucket(),
         defaultLimit: deps.config.default_rate_limit,
         logger: deps.logger,
-        metrics: deps.metrics,
+        metrics: measurements,
       }),
     )
     .handler(gatewayHandler);

@@ -4,6 +4,7 @@ import { lambdaContext } from '../../dev/lambda-context';
 import { parseConfig } from '../../functions/gateway/config/load-config';
 import { createGateway, type GatewayDependencies } from '../../functions/gateway/create-gateway';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../functions/gateway/http/types';
+import { loggerOptions } from '../../functions/gateway/observability/logger';
 import type {
   Upstream,
   UpstreamRequest,
@@ -39,7 +40,8 @@ export const testGateway = (
 ) => {
   const handler = createGateway({
     upstream: recordingUpstream(),
-    logger: new Logger({ serviceName: 'gateway', logLevel: 'DEBUG' }),
+    // The production logger settings (redaction included), at debug level so every line is written.
+    logger: new Logger({ ...loggerOptions, logLevel: 'DEBUG' }),
     metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
     ...deps,
   });

@@ -26,6 +26,8 @@ export interface RequestState {
   builtin?: BuiltinEndpoint;
   /** The validated session's user, on routes with `auth_required`. */
   user?: UserContext;
+  /** `ok`, or why authentication or authorization refused the request; for the access log. */
+  auth?: string;
   /** What the rate limiter decided, for the access log. */
   rateLimit?: {
     readonly outcome: 'allowed' | 'limited' | 'fail_open' | 'fail_closed';

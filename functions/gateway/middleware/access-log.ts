@@ -1,17 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
-import { MetricName } from '../observability/metrics';
+import type { GatewayMetrics } from '../observability/gateway-metrics';
 
 type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
-
-const statusClassMetric = {
-  2: MetricName.responses2xx,
-  3: MetricName.responses3xx,
-  4: MetricName.responses4xx,
-  5: MetricName.responses5xx,
-} as const;
 
 const bodyBytes = (body: string | undefined | null, base64: boolean | undefined): number => {
   if (!body) return 0;
@@ -31,14 +23,13 @@ const routeIdOf = (request: GatewayRequest): string => {
  */
 export const accessLog = (options: {
   logger: Logger;
-  metrics: Metrics;
+  metrics: GatewayMetrics;
 }): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
   const accessLogAfter = (request: GatewayRequest): void => {
     const state = request.context.gateway;
     const status = request.response?.statusCode ?? 500;
     const latencyMs = state ? performance.now() - state.startedAt : 0;
     const routeId = routeIdOf(request);
-    const statusClass = Math.trunc(status / 100) as keyof typeof statusClassMetric;
 
     options.logger.info('request', {
       method: request.event?.requestContext?.http?.method,
@@ -50,17 +41,21 @@ export const accessLog = (options: {
       bytes_in: bodyBytes(request.event?.body, request.event?.isBase64Encoded),
       bytes_out: bodyBytes(request.response?.body, request.response?.isBase64Encoded),
       rate_limit: state?.rateLimit?.outcome,
+      auth:
+        state?.auth ?? (state?.route?.route.config.auth_required === false ? 'public' : undefined),
     });
 
-    const { metrics } = options;
-    metrics.addDimension('route', routeId);
-    metrics.addMetric(MetricName.requests, MetricUnit.Count, 1);
-    metrics.addMetric(MetricName.latency, MetricUnit.Milliseconds, latencyMs);
-    if (state?.upstreamMs !== undefined) {
-      metrics.addMetric(MetricName.upstreamLatency, MetricUnit.Milliseconds, state.upstreamMs);
-    }
-    const classMetric = statusClassMetric[statusClass];
-    if (classMetric) metrics.addMetric(classMetric, MetricUnit.Count, 1);
+    options.metrics.request({ routeId, status, latencyMs, upstreamMs: state?.upstreamMs });
   };
-  return { after: accessLogAfter, onError: accessLogAfter };
+  // At debug level, what came in; the logger's redaction keeps credentials out of it.
+  const accessLogBefore = (request: GatewayRequest): void => {
+    options.logger.debug('request received', {
+      method: request.event?.requestContext?.http?.method,
+      path: request.event?.rawPath,
+      query: request.event?.rawQueryString,
+      headers: request.event?.headers,
+      cookies: request.event?.cookies,
+    });
+  };
+  return { before: accessLogBefore, after: accessLogAfter, onError: accessLogAfter };
 };

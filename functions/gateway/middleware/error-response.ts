@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { asGatewayError, errorResult } from '../http/error-result';
 import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
+import type { GatewayMetrics } from '../observability/gateway-metrics';
 
 type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
 
@@ -11,6 +12,7 @@ type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, Gatewa
  */
 export const errorResponse = (options: {
   logger: Logger;
+  metrics: GatewayMetrics;
 }): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
   const errorResponseOnError = (request: GatewayRequest): void => {
     const error = asGatewayError(request.error);
@@ -24,6 +26,12 @@ export const errorResponse = (options: {
     } else {
       options.logger.info('request refused', { error_code: error.code, reason: error.reason });
     }
+    if (error.statusCode === 401 || error.statusCode === 403) {
+      const reason = error.reason ?? error.code;
+      if (request.context.gateway) request.context.gateway.auth = reason;
+      options.metrics.authFailure(reason);
+    }
+    if (error.dependency) options.metrics.dependencyError(error.dependency);
     request.response = errorResult(error, correlationId);
   };
   return { onError: errorResponseOnError };

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { RateLimitConfig } from '../config/schema';
 import { RateLimitedError, UnavailableError } from '../http/errors';
@@ -9,7 +8,7 @@ import {
   type GatewayContext,
   requestState,
 } from '../http/types';
-import { MetricName } from '../observability/metrics';
+import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { bucketKey } from '../ratelimit/bucket-key';
 import { rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
 import { type RateDecision, type RateLimiter, RateLimiterError } from '../ratelimit/rate-limiter';
@@ -21,7 +20,7 @@ export interface RateLimitOptions {
   /** The bucket of routes that name none. */
   readonly defaultLimit?: RateLimitConfig | undefined;
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: GatewayMetrics;
 }
 
 /**
@@ -69,14 +68,15 @@ export const rateLimit = (
         // The circuit breaker's refusals are expected while it is open: no stack for those.
         ...(failure === 'circuit_open' ? {} : { error }),
       });
-      options.metrics.addMetric(MetricName.rateLimitFailOpen, MetricUnit.Count, 1);
+      options.metrics.rateLimitFailOpen(route.id);
+      options.metrics.dependencyError('redis');
       return;
     }
 
     const headers = rateLimitHeaders(limit, decision);
     if (!decision.allowed) {
       state.rateLimit = { outcome: 'limited', headers };
-      options.metrics.addMetric(MetricName.rateLimited, MetricUnit.Count, 1);
+      options.metrics.rateLimited(route.id);
       throw new RateLimitedError('Too many requests; retry after the time in Retry-After', {
         reason: 'bucket_empty',
         headers: { ...headers, 'retry-after': retryAfterSeconds(decision) },

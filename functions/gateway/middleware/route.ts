@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { BadRequestError, MethodNotAllowedError } from '../http/errors';
 import {
@@ -23,6 +24,7 @@ export const BUILTIN_PATHS: Readonly<Record<string, BuiltinEndpoint>> = {
  */
 export const route = (
   table: RouteTable,
+  logger: Logger,
 ): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
   const routeBefore = (request: GatewayRequest): void => {
     const method = request.event?.requestContext?.http?.method;
@@ -38,7 +40,10 @@ export const route = (
       requestState(request.context).builtin = builtin;
       return;
     }
-    requestState(request.context).route = table.match(method, rawPath);
+    const matched = table.match(method, rawPath);
+    requestState(request.context).route = matched;
+    // Every later line of this request names its route.
+    logger.appendKeys({ route: matched.route.id });
   };
   return { before: routeBefore };
 };

@@ -74,6 +74,7 @@ export const sessionValidation = (
       roles: record.roles,
       permissions: resolvePermissions(record, options.roles),
     };
+    state.auth = 'ok';
     options.logger.appendKeys({ user_id: record.userId });
   };
 

@@ -1,7 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { redactingReplacer } from './redaction';
+
+/** Logger settings every gateway logger shares: the redaction replacer above all. */
+export const loggerOptions = {
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'gateway',
+  jsonReplacerFn: redactingReplacer,
+} as const;
 
 /**
- * The one Logger of the function. Service name and level come from the Powertools environment
- * variables (`POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`).
+ * The one Logger of the function. Level from `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`; debug sampling
+ * from `POWERTOOLS_LOGGER_SAMPLE_RATE` (0..1, the share of invocations logged at debug).
  */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'gateway' });
+export const logger = new Logger(loggerOptions);

@@ -1,4 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logger } from './logger';
 
 /** Metric names are a contract with users' dashboards and alarms: rename nothing. */
 export const MetricName = {
@@ -9,13 +10,17 @@ export const MetricName = {
   responses3xx: 'Responses3xx',
   responses4xx: 'Responses4xx',
   responses5xx: 'Responses5xx',
-  upstreamErrors: 'UpstreamErrors',
   rateLimited: 'RateLimited',
   rateLimitFailOpen: 'RateLimitFailOpen',
+  authFailures: 'AuthFailures',
+  dependencyErrors: 'DependencyErrors',
+  coldStart: 'ColdStart',
 } as const;
 
 /** The one Metrics instance of the function, flushed as CloudWatch EMF after every invocation. */
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Gateway',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'gateway',
+  // The library's own warnings become structured (and redacted) log lines.
+  logger,
 });

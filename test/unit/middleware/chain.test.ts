@@ -257,7 +257,18 @@ describe('Middleware: accessLog', () => {
 
     const emf = output.json().find((line) => line._aws);
     expect(emf).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'Gateway', Dimensions: [['service', 'route']] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Gateway',
+            Dimensions: [
+              ['service', 'route'],
+              ['service', 'status_class'],
+            ],
+          },
+        ],
+      },
+      status_class: '2xx',
       service: 'gateway',
       route: 'public',
       Requests: 1,

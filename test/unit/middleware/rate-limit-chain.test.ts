@@ -85,7 +85,7 @@ describe('Middleware: rateLimit', () => {
       'ratelimit-remaining': '0',
     });
     expect(jsonBody(result)).toMatchObject({ error: 'rate_limited', correlation_id: 'c-429' });
-    const emf = output.json().filter((doc) => doc._aws);
+    const emf = output.json().filter((doc) => doc.Requests);
     expect(emf.at(-1)).toMatchObject({ RateLimited: 1, Responses4xx: 1 });
     expect(
       output
@@ -116,7 +116,10 @@ describe('Middleware: rateLimit', () => {
     expect(output.json().find((l) => l.message === 'request')).toMatchObject({
       rate_limit: 'fail_open',
     });
-    expect(output.json().find((doc) => doc._aws)).toMatchObject({ RateLimitFailOpen: 1 });
+    expect(output.json().find((doc) => doc.Requests)).toMatchObject({ RateLimitFailOpen: 1 });
+    expect(output.json().find((doc) => doc.DependencyErrors)).toMatchObject({
+      dependency: 'redis',
+    });
   });
 
   it('answers 503 when the limiter fails on a fail_closed route', async () => {

@@ -1,0 +1,56 @@
+import { loadConfig } from './config/load-config';
+import { createGateway, type GatewayHandler } from './create-gateway';
+import { emfMetrics } from './observability/emf-metrics';
+import { fanOutMetrics, type GatewayMetrics } from './observability/gateway-metrics';
+import { logger } from './observability/logger';
+import { metrics } from './observability/metrics';
+import { fetchUpstream } from './proxy/fetch-upstream';
+import { wireRateLimiter } from './ratelimit/rate-limit-wiring';
+import { redisSettingsFromEnv } from './ratelimit/redis-settings';
+import { sessionSettingsFromEnv } from './sessions/session-settings';
+import { wireSessions } from './sessions/session-wiring';
+
+export interface WireOptions {
+  /** Another place for the measurements, next to CloudWatch EMF (the local server's Prometheus). */
+  readonly extraMetrics?: GatewayMetrics;
+}
+
+/**
+ * The gateway wired from the environment: config, DynamoDB sessions, the Redis (or in-memory)
+ * limiter, the fetch upstream, logger and metrics. Lambda (`handler.ts`) and `npm start` both use
+ * it, so the local server runs exactly what Lambda runs. Call once per process.
+ */
+export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler => {
+  const config = loadConfig();
+  const sessionSettings = sessionSettingsFromEnv();
+  const sessions = sessionSettings
+    ? wireSessions(sessionSettings, {
+        ttlMs: config.sessions.cache_ttl_seconds * 1000,
+        maxEntries: config.sessions.cache_max_entries,
+      })
+    : undefined;
+  if (!sessions && config.routes.some((route) => route.auth_required)) {
+    logger.warn('SESSION_SECRET is not set: every route with auth_required answers 401');
+  }
+
+  const rateLimits = wireRateLimiter(redisSettingsFromEnv(), logger);
+  const hasRateLimits =
+    config.default_rate_limit !== undefined || config.routes.some((route) => route.rate_limit);
+  if (rateLimits.store === 'memory' && hasRateLimits) {
+    logger.warn('REDIS_URL / REDIS_HOST is not set: rate limits are kept in memory, per container');
+  }
+
+  const emf = emfMetrics(metrics);
+  return createGateway({
+    config,
+    upstream: fetchUpstream(),
+    logger,
+    metrics,
+    gatewayMetrics: options.extraMetrics ? fanOutMetrics(emf, options.extraMetrics) : emf,
+    ...(sessions ? { sessions } : {}),
+    rateLimiter: rateLimits.limiter,
+    readinessChecks: [sessions?.readinessCheck, rateLimits.readinessCheck].filter(
+      (check) => check !== undefined,
+    ),
+  });
+};
