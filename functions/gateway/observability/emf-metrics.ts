@@ -11,8 +11,8 @@ const responsesByClass: Readonly<Record<string, string>> = {
 
 /**
  * `GatewayMetrics` as CloudWatch EMF through Powertools. The request's metrics go in the
- * invocation's document (flushed by `logMetrics`, errors included) under two dimension sets,
- * [service, route] and [service, status_class]; per route and class, use `Responses2xx`..`5xx`
+ * invocation's document (flushed by `logMetrics`, errors included) under three dimension sets,
+ * [service, route], [service, status_class] and [service]; per route and class, use `Responses2xx`..`5xx`
  * (a set naming `route` twice makes Powertools warn on every flush). Counters with their own dimension
  * (reason, dependency) go out at once as single-metric documents, so they never multiply the
  * request metrics.
@@ -22,6 +22,8 @@ export const emfMetrics = (metrics: Metrics): GatewayMetrics => ({
     const klass = statusClass(status);
     metrics.addDimension('route', routeId);
     metrics.addDimensions({ status_class: klass });
+    // [service] alone: gateway-wide totals, which alarms need (they cannot sum with SEARCH).
+    metrics.addDimensions({});
     metrics.addMetric(MetricName.requests, MetricUnit.Count, 1);
     metrics.addMetric(MetricName.latency, MetricUnit.Milliseconds, latencyMs);
     if (upstreamMs !== undefined)

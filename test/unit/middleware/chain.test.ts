@@ -261,10 +261,7 @@ describe('Middleware: accessLog', () => {
         CloudWatchMetrics: [
           {
             Namespace: 'Gateway',
-            Dimensions: [
-              ['service', 'route'],
-              ['service', 'status_class'],
-            ],
+            Dimensions: [['service', 'route'], ['service', 'status_class'], ['service']],
           },
         ],
       },
