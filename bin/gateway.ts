@@ -1,15 +1,34 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig } from '../functions/gateway/config/load-config';
+import { gatewaySettings } from '../lib/gateway-settings';
 import { GatewayStack } from '../lib/gateway-stack';
 
 const app = new App();
-const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-const memory = app.node.tryGetContext('memorySize');
+// Every synth checks the stack against the AWS Solutions rules; an unacknowledged finding fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+const settings = gatewaySettings((key) => app.node.tryGetContext(key), process.env);
 
-new GatewayStack(app, `Gateway-${stage}`, {
-  stage,
-  configPath: String(app.node.tryGetContext('gatewayConfigPath') ?? 'config/gateway.yml'),
-  ...(memory ? { memorySize: Number(memory) } : {}),
+// A bad route table fails the synth, not the first cold start.
+loadConfig(settings.configPath, { ...process.env, ...settings.upstreamEnvironment });
+
+new GatewayStack(app, `Gateway-${settings.stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  description: `API gateway (${stage}): sessions, authorization, rate limiting in front of HTTP services`,
+  description: `API gateway (${settings.stage}): sessions, authorization, rate limiting in front of HTTP services`,
+  stage: settings.stage,
+  production: settings.production,
+  configPath: settings.configPath,
+  memorySize: settings.memorySize,
+  ...(settings.vpcId ? { vpcId: settings.vpcId } : {}),
+  natGateways: settings.natGateways,
+  cacheNodeType: settings.cacheNodeType,
+  cacheEngine: settings.cacheEngine,
+  invokeMode:
+    settings.invokeMode === 'RESPONSE_STREAM' ? InvokeMode.RESPONSE_STREAM : InvokeMode.BUFFERED,
+  edge: settings.edge,
+  ...(settings.webAclArn ? { webAclArn: settings.webAclArn } : {}),
+  corsAllowedOrigins: settings.corsAllowedOrigins,
+  upstreamEnvironment: settings.upstreamEnvironment,
 });

@@ -1,30 +1,143 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import { type IVpc, SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { GatewayEndpoint } from './constructs/gateway-endpoint';
 import { GatewayFunction } from './constructs/gateway-function';
+import { GatewayMonitoring } from './constructs/gateway-monitoring';
+import { GatewayNetwork } from './constructs/network';
+import { RateLimitCache } from './constructs/rate-limit-cache';
+import { SessionSecret } from './constructs/session-secret';
+import { SessionTable } from './constructs/session-table';
+import { acknowledgeGatewayFindings } from './nag-acknowledgements';
 
 export interface GatewayStackProps extends StackProps {
   /** Deployment stage, e.g. `dev` or `prod`. */
   readonly stage: string;
+  /** Multi-AZ cache, retained table. @default stage is `prod` or `production` */
+  readonly production?: boolean;
   /** @default 'config/gateway.yml' */
   readonly configPath?: string;
   /** @default 1024 */
   readonly memorySize?: number;
+  /** An existing VPC with private subnets that have egress. @default a new VPC (or `vpcId`) */
+  readonly vpc?: IVpc;
+  /** Look up an existing VPC by id (needs `env` with account and region). */
+  readonly vpcId?: string;
+  /** NAT gateways of a new VPC. @default 1 */
+  readonly natGateways?: number;
+  /** @default 'cache.t4g.micro' */
+  readonly cacheNodeType?: string;
+  /** @default 'redis' */
+  readonly cacheEngine?: 'redis' | 'valkey';
+  /** @default InvokeMode.BUFFERED */
+  readonly invokeMode?: InvokeMode;
+  /** @default 'none' */
+  readonly edge?: 'none' | 'cloudfront';
+  /** WAF web ACL ARN for the CloudFront distribution (edge `cloudfront` only). */
+  readonly webAclArn?: string;
+  /** @default no CORS */
+  readonly corsAllowedOrigins?: readonly string[];
+  /** Environment for `${VAR}` references in the route table (upstream URLs). */
+  readonly upstreamEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Composes the gateway's constructs; defines no resources inline. */
 export class GatewayStack extends Stack {
+  readonly gatewayFunction: GatewayFunction;
+
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    const gatewayFunction = new GatewayFunction(this, 'GatewayFunction', {
+    const production = props.production ?? /^prod(uction)?$/i.test(props.stage);
+
+    const vpc =
+      props.vpc ??
+      (props.vpcId ? Vpc.fromLookup(this, 'ExistingVpc', { vpcId: props.vpcId }) : undefined);
+    const network = new GatewayNetwork(this, 'Network', {
+      ...(vpc ? { vpc } : {}),
+      ...(props.natGateways !== undefined ? { natGateways: props.natGateways } : {}),
+    });
+    const sessions = new SessionTable(this, 'Sessions', { retain: production });
+    const sessionSecret = new SessionSecret(this, 'SessionSecret');
+    const cache = new RateLimitCache(this, 'RateLimitCache', {
+      vpc: network.vpc,
+      multiAz: production,
+      ...(props.cacheNodeType ? { nodeType: props.cacheNodeType } : {}),
+      ...(props.cacheEngine ? { engine: props.cacheEngine } : {}),
+    });
+
+    const functionSecurityGroup = new SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc: network.vpc,
+      description: 'Gateway function: out to the cache, DynamoDB and upstreams',
+      allowAllOutbound: true,
+    });
+    cache.allowFrom(functionSecurityGroup);
+
+    this.gatewayFunction = new GatewayFunction(this, 'GatewayFunction', {
+      vpc: network.vpc,
+      securityGroups: [functionSecurityGroup],
       ...(props.configPath ? { configPath: props.configPath } : {}),
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
+      environment: {
+        ...props.upstreamEnvironment,
+        SESSION_TABLE: sessions.table.tableName,
+        SESSION_SECRET_ARN: sessionSecret.secret.secretArn,
+        REDIS_HOST: cache.host,
+        REDIS_PORT: String(cache.port),
+        REDIS_TLS: 'true',
+        REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
+      },
     });
-    // The gateway authenticates requests itself, so the URL is public (auth type NONE).
-    const url = gatewayFunction.addFunctionUrl({
-      authType: FunctionUrlAuthType.NONE,
-      invokeMode: InvokeMode.BUFFERED,
+    // Least privilege: item reads and writes on its own table (not its indexes), its two secrets.
+    this.gatewayFunction.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [sessions.table.tableArn],
+      }),
+    );
+    sessionSecret.secret.grantRead(this.gatewayFunction);
+    cache.authToken.grantRead(this.gatewayFunction);
+
+    const endpoint = new GatewayEndpoint(this, 'Endpoint', {
+      function: this.gatewayFunction,
+      invokeMode: props.invokeMode ?? InvokeMode.BUFFERED,
+      edge: props.edge ?? 'none',
+      ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+      ...(props.corsAllowedOrigins ? { corsAllowedOrigins: props.corsAllowedOrigins } : {}),
     });
-    new CfnOutput(this, 'GatewayUrl', { value: url.url, description: 'The gateway Function URL' });
+    const monitoring = new GatewayMonitoring(this, 'Monitoring', {
+      function: this.gatewayFunction,
+      dashboardName: `Gateway-${props.stage}`,
+    });
+
+    acknowledgeGatewayFindings(
+      {
+        function: this.gatewayFunction,
+        functionRole: this.gatewayFunction.role ?? this.gatewayFunction,
+        sessionSecret: sessionSecret.secret,
+        cacheAuthToken: cache.authToken,
+        cache,
+        distribution: endpoint.distribution,
+      },
+      { production, webAcl: props.webAclArn !== undefined },
+    );
+
+    new CfnOutput(this, 'GatewayUrl', {
+      value: endpoint.url,
+      description: 'Call the gateway here',
+    });
+    new CfnOutput(this, 'SessionTableName', {
+      value: sessions.table.tableName,
+      description: 'SESSION_TABLE for npm run session',
+    });
+    new CfnOutput(this, 'SessionSecretArn', {
+      value: sessionSecret.secret.secretArn,
+      description: 'The session signing secret',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${monitoring.dashboard.dashboardName}`,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,7 +17,10 @@ export interface GatewayFunctionProps {
   readonly timeout?: Duration;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /** Extra environment (for example upstream URLs referenced as `${NAME}` in the route table). */
+  /** Run in this VPC's private subnets (to reach the cache). @default no VPC */
+  readonly vpc?: IVpc;
+  readonly securityGroups?: ISecurityGroup[];
+  /** Settings for the runtime: table, cache endpoint, secret ARNs, upstream URLs. Never secret values. */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -41,6 +45,13 @@ export class GatewayFunction extends NodejsFunction {
       logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      ...(props.vpc
+        ? {
+            vpc: props.vpc,
+            vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+            ...(props.securityGroups ? { securityGroups: props.securityGroups } : {}),
+          }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         GATEWAY_CONFIG: 'config/gateway.yml',

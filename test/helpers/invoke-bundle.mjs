@@ -18,4 +18,5 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 };
 const result = await module[exportName](event, context);
-process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`);
+// Lambda freezes the process after the response; open connections (Redis) must not keep it here.
+process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -1,63 +1,300 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { GatewayStack } from '../../lib/gateway-stack';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { GatewayStack, type GatewayStackProps } from '../../lib/gateway-stack';
 
-describe('Infra: GatewayStack', () => {
-  // Asset metadata is what `sam local invoke` reads to find the bundle; the CLI turns it on.
+const ROOT = join(__dirname, '..', '..');
+
+/** Synthesizes a stack with cdk-nag on: an unacknowledged AwsSolutions error makes this throw. */
+const synth = (name: string, props: Partial<GatewayStackProps> = {}) => {
   const app = new App({
-    outdir: join(__dirname, '..', '..', 'cdk.out', 'test-infra'),
+    outdir: join(ROOT, 'cdk.out', `test-${name}`),
+    // Asset metadata is what `sam local invoke` reads to find the bundle; the CLI turns it on.
     context: { 'aws:cdk:enable-asset-metadata': true },
   });
-  const stack = new GatewayStack(app, 'Gateway-test', { stage: 'test' });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new GatewayStack(app, `Gateway-${name}`, { stage: name, ...props });
   const template = Template.fromStack(stack);
+  app.synth();
+  return { app, stack, template };
+};
 
-  it('runs the gateway on Node.js 22 and ARM64 with source maps on', () => {
+const { app, stack, template } = synth('test');
+
+const only = (
+  type: string,
+): Record<string, unknown> & {
+  Properties: Record<string, unknown>;
+  Metadata?: Record<string, string>;
+} => {
+  const resources = Object.values(template.findResources(type));
+  expect(resources).toHaveLength(1);
+  return resources[0] as never;
+};
+
+describe('Infra: GatewayStack', () => {
+  it('runs the gateway on Node.js 22, ARM64, in the private subnets', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      Environment: {
-        Variables: Match.objectLike({
-          NODE_OPTIONS: '--enable-source-maps',
-          GATEWAY_CONFIG: 'config/gateway.yml',
-          POWERTOOLS_SERVICE_NAME: 'gateway',
-        }),
-      },
+      VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
     });
+    const fn = only('AWS::Lambda::Function');
+    const subnetRefs = JSON.stringify(
+      (fn.Properties.VpcConfig as { SubnetIds: unknown }).SubnetIds,
+    );
+    expect(subnetRefs).toMatch(/privateSubnet/i);
+    expect(subnetRefs).not.toMatch(/publicSubnet/i);
   });
 
-  it('exposes it through a Function URL that leaves auth to the gateway', () => {
+  it('passes settings, never secret values, in the environment', () => {
+    const variables = (
+      only('AWS::Lambda::Function').Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'GATEWAY_CONFIG',
+        'NODE_OPTIONS',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'REDIS_AUTH_SECRET_ARN',
+        'REDIS_HOST',
+        'REDIS_PORT',
+        'REDIS_TLS',
+        'SESSION_SECRET_ARN',
+        'SESSION_TABLE',
+      ].sort(),
+    );
+    expect(variables).toMatchObject({ REDIS_TLS: 'true', NODE_OPTIONS: '--enable-source-maps' });
+    expect(JSON.stringify(variables)).not.toMatch(/resolve:secretsmanager|SecretString/);
+    expect(variables.SESSION_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^SessionSecret/) });
+  });
+
+  it('exposes a Function URL with auth type NONE (the gateway authenticates) in BUFFERED mode', () => {
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
       InvokeMode: 'BUFFERED',
     });
     template.hasOutput('GatewayUrl', {});
+    template.hasOutput('DashboardUrl', {});
+    template.hasOutput('SessionTableName', {});
   });
 
-  it('keeps its logs for a bounded time', () => {
+  it('switches the URL to RESPONSE_STREAM when asked', () => {
+    const streaming = synth('stream', { invokeMode: 'RESPONSE_STREAM' as never });
+
+    streaming.template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'RESPONSE_STREAM' });
+  });
+
+  it('keeps sessions in an on-demand table with TTL on expiresAt, PITR and the byUser index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byUser' })],
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
+
+  it('retains the table and runs a Multi-AZ cache in production', () => {
+    const prod = synth('prod');
+
+    prod.template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    prod.template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      NumCacheClusters: 2,
+    });
+  });
+
+  it('encrypts the cache in transit and at rest, with an AUTH token from Secrets Manager', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      Port: 6380,
+      AuthToken: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([
+            Match.stringLikeRegexp('resolve:secretsmanager:'),
+            { Ref: Match.stringLikeRegexp('^RateLimitCacheAuthToken') },
+          ]),
+        ],
+      },
+    });
+  });
+
+  it('opens the cache only to the function, and lets nothing out of it', () => {
+    const groups = Object.entries(template.findResources('AWS::EC2::SecurityGroup')).filter(
+      ([id]) => id.startsWith('RateLimitCacheSecurityGroup'),
+    );
+    expect(groups).toHaveLength(1);
+    const properties = (groups[0]?.[1] as { Properties: Record<string, unknown> }).Properties;
+
+    expect(properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({
+        FromPort: 6380,
+        ToPort: 6380,
+        IpProtocol: 'tcp',
+        SourceSecurityGroupId: {
+          'Fn::GetAtt': [expect.stringMatching(/^FunctionSecurityGroup/), 'GroupId'],
+        },
+      }),
+    ]);
+    // CDK's marker for "no egress": a rule to 255.255.255.255/32 on an ICMP type that does not exist.
+    expect(properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '255.255.255.255/32' }),
+    ]);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  it('grants exactly GetItem, PutItem and UpdateItem on the table and reading its two secrets', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p).includes('GatewayFunctionServiceRole'),
+    );
+    expect(policies).toHaveLength(1);
+    const statements = (
+      policies[0] as {
+        Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
+      }
+    ).Properties.PolicyDocument.Statement;
+
+    const byResource = (statement: { Resource: unknown }) => JSON.stringify(statement.Resource);
+    expect([...statements].sort((a, b) => byResource(a).localeCompare(byResource(b)))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SessionsTable/), 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: expect.stringMatching(/^RateLimitCacheAuthToken/) },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: expect.stringMatching(/^SessionSecret/) },
+      },
+    ]);
+  });
+
+  it('has a DynamoDB gateway endpoint and VPC flow logs', () => {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('dynamodb')])] },
+      VpcEndpointType: 'Gateway',
+    });
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+  });
+
+  it('keeps logs for a bounded time', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('bundles the route table beside the code', () => {
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
-      Metadata: Record<string, string>;
-    };
-    const assetDir = join(app.outdir, fn.Metadata['aws:asset:path'] ?? '');
-
-    expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
-    expect(existsSync(join(assetDir, 'config', 'gateway.yml'))).toBe(true);
+  it('has a dashboard and alarms on 5xx share, p99 latency, throttles and fail-open', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => (a as { Properties: { AlarmDescription: string } }).Properties.AlarmDescription,
+    );
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/5xx/),
+        expect.stringMatching(/p99 latency/),
+        expect.stringMatching(/throttling/),
+        expect.stringMatching(/without rate limiting/),
+      ]),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RateLimitFailOpen',
+      Namespace: 'Gateway',
+      Dimensions: [{ Name: 'service', Value: 'gateway' }],
+    });
   });
 
-  it('serves an events/ file when its bundle is run as Lambda runs it', () => {
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
-      Metadata: Record<string, string>;
-      Properties: { Handler: string };
+  it('passes cdk-nag AwsSolutions, every acknowledgement carrying a reason', () => {
+    // synth() above would have thrown on an unacknowledged AwsSolutions error.
+    const acknowledged = stack.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata.filter(
+          (m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
+        ),
+      )
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+      .filter(([rule]) => rule.startsWith('AwsSolutions::'));
+
+    expect(acknowledged.map(([rule]) => rule).sort()).toEqual(
+      [
+        'AwsSolutions::AwsSolutions-AEC4',
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        'AwsSolutions::AwsSolutions-L1',
+        'AwsSolutions::AwsSolutions-SMG4',
+        'AwsSolutions::AwsSolutions-SMG4',
+      ].sort(),
+    );
+    for (const [, reason] of acknowledged) expect(reason.length).toBeGreaterThan(30);
+  });
+
+  it('puts CloudFront in front with origin access control and an IAM-auth URL when edge is cloudfront', () => {
+    const edge = synth('edge', { edge: 'cloudfront' });
+
+    edge.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+    edge.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 'lambda',
+        SigningBehavior: 'always',
+      }),
+    });
+    edge.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      Principal: 'cloudfront.amazonaws.com',
+    });
+    edge.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'https-only' }),
+      }),
+    });
+  });
+
+  it('attaches a given WAF web ACL to the distribution', () => {
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gateway/abc';
+    const edge = synth('waf', { edge: 'cloudfront', webAclArn: arn });
+
+    edge.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ WebACLId: arn }),
+    });
+  });
+
+  it('bundles the route table beside the code', () => {
+    const fn = only('AWS::Lambda::Function');
+    const assetDir = join(app.outdir, fn.Metadata?.['aws:asset:path'] ?? '');
+
+    expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
+    expect(readFileSync(join(assetDir, 'config', 'gateway.yml'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'config', 'gateway.yml'), 'utf8'),
+    );
+  });
+
+  it('serves an events/ file when its bundle is run as SAM runs it', () => {
+    // As `sam local invoke -t <template> -e events/not-found.json` would: the asset path and handler
+    // from the template, the env-vars file's values, the bundle imported as an ES module.
+    const fn = only('AWS::Lambda::Function');
+    const assetDir = join(app.outdir, fn.Metadata?.['aws:asset:path'] ?? '');
+    const [file, exportName] = String(fn.Properties.Handler).split('.');
+    const envVars = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
+      GatewayFunction: Record<string, string>;
     };
-    const assetDir = join(app.outdir, fn.Metadata['aws:asset:path'] ?? '');
-    const [file, exportName] = fn.Properties.Handler.split('.');
 
     const stdout = execFileSync(
       process.execPath,
@@ -66,9 +303,17 @@ describe('Infra: GatewayStack', () => {
         assetDir,
         `${file}.mjs`,
         exportName ?? '',
-        join(__dirname, '..', '..', 'events', 'not-found.json'),
+        join(ROOT, 'events', 'not-found.json'),
       ],
-      { encoding: 'utf8', env: { ...process.env, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' } },
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          ...envVars.Parameters,
+          GATEWAY_CONFIG: 'config/gateway.yml',
+          AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        },
+      },
     );
     const result = JSON.parse(stdout.split('\nRESULT ')[1] ?? '') as {
       statusCode: number;
@@ -82,5 +327,6 @@ describe('Infra: GatewayStack', () => {
       correlation_id: expect.any(String),
     });
     expect(result.headers['x-frame-options']).toBe('DENY');
+    expect(stdout).toContain('"ColdStart":1');
   });
 });

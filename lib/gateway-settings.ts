@@ -1,0 +1,99 @@
+/** Deployment settings, from `cdk.json` context (or `-c key=value`), with environment fallbacks. */
+export interface GatewaySettings {
+  readonly stage: string;
+  readonly production: boolean;
+  readonly configPath: string;
+  readonly memorySize: number;
+  readonly vpcId?: string;
+  readonly natGateways: number;
+  readonly cacheNodeType: string;
+  readonly cacheEngine: 'redis' | 'valkey';
+  readonly invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  readonly edge: 'none' | 'cloudfront';
+  readonly webAclArn?: string;
+  readonly corsAllowedOrigins: readonly string[];
+  readonly upstreamEnvironment: Readonly<Record<string, string>>;
+}
+
+type Lookup = (key: string) => unknown;
+
+const text = (value: unknown): string | undefined =>
+  value === undefined || value === null || value === '' ? undefined : String(value);
+
+const oneOf = <T extends string>(
+  key: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T => {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`Context ${key} must be one of ${allowed.join(', ')}; got "${value}"`);
+};
+
+const positiveInt = (key: string, value: string | undefined, fallback: number, min = 1): number => {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min)
+    throw new Error(`Context ${key} must be an integer >= ${min}; got "${value}"`);
+  return number;
+};
+
+const list = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.map(String)
+    : (text(value)
+        ?.split(',')
+        .map((v) => v.trim())
+        .filter(Boolean) ?? []);
+
+const record = (key: string, value: unknown): Record<string, string> => {
+  if (value === undefined || value === null || value === '') return {};
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`Context ${key} must be an object of environment variables`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+};
+
+/**
+ * Reads and checks the settings: `stage` (env STAGE, default `dev`), `production` (default: stage
+ * is prod/production), `gatewayConfigPath`, `memorySize`, `vpcId`, `natGateways`, `cacheNodeType`,
+ * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `corsAllowedOrigins`, `upstreamEnvironment`.
+ */
+export const gatewaySettings = (
+  context: Lookup,
+  env: Readonly<Record<string, string | undefined>> = {},
+): GatewaySettings => {
+  const stage = text(context('stage')) ?? env.STAGE ?? 'dev';
+  if (!/^[A-Za-z0-9-]{1,32}$/.test(stage))
+    throw new Error(`Context stage must be 1-32 of A-Z a-z 0-9 -; got "${stage}"`);
+  const production = text(context('production'));
+  const vpcId = text(context('vpcId'));
+  const webAclArn = text(context('webAclArn'));
+  return {
+    stage,
+    production: production === undefined ? /^prod(uction)?$/i.test(stage) : production === 'true',
+    configPath: text(context('gatewayConfigPath')) ?? env.GATEWAY_CONFIG ?? 'config/gateway.yml',
+    memorySize: positiveInt('memorySize', text(context('memorySize')), 1024, 128),
+    ...(vpcId ? { vpcId } : {}),
+    natGateways: positiveInt('natGateways', text(context('natGateways')), 1, 0),
+    cacheNodeType: text(context('cacheNodeType')) ?? 'cache.t4g.micro',
+    cacheEngine: oneOf(
+      'cacheEngine',
+      text(context('cacheEngine')),
+      ['redis', 'valkey'] as const,
+      'redis',
+    ),
+    invokeMode: oneOf(
+      'invokeMode',
+      text(context('invokeMode')),
+      ['BUFFERED', 'RESPONSE_STREAM'] as const,
+      'BUFFERED',
+    ),
+    edge: oneOf('edge', text(context('edge')), ['none', 'cloudfront'] as const, 'none'),
+    ...(webAclArn ? { webAclArn } : {}),
+    corsAllowedOrigins: list(context('corsAllowedOrigins')),
+    upstreamEnvironment: record('upstreamEnvironment', context('upstreamEnvironment')),
+  };
+};
