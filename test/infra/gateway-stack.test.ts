@@ -139,7 +139,8 @@ describe('Infra: GatewayStack', () => {
       ([id]) => id.startsWith('RateLimitCacheSecurityGroup'),
     );
     expect(groups).toHaveLength(1);
-    const properties = (groups[0]?.[1] as { Properties: Record<string, unknown> }).Properties;
+    const [, group] = groups[0] ?? [];
+    const properties = (group as { Properties: Record<string, unknown> }).Properties;
 
     expect(properties.SecurityGroupIngress).toEqual([
       expect.objectContaining({
@@ -293,7 +294,7 @@ describe('Infra: GatewayStack', () => {
     const assetDir = join(app.outdir, fn.Metadata?.['aws:asset:path'] ?? '');
     const [file, exportName] = String(fn.Properties.Handler).split('.');
     const envVars = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
-      GatewayFunction: Record<string, string>;
+      Parameters: Record<string, string>;
     };
 
     const stdout = execFileSync(
