@@ -70,6 +70,10 @@ export const routeSchema = z
     /** Pass the session cookie on to the upstream (it is stripped by default). */
     forward_session_cookie: z.boolean().default(false),
     timeout_ms: z.int().min(1).max(900_000).default(10_000),
+    /** Bound on opening a connection to the upstream (within timeout_ms). */
+    connect_timeout_ms: z.int().min(1).max(60_000).default(2_000),
+    /** Extra attempts for idempotent requests that failed before reaching the upstream. */
+    retries: z.int().min(0).max(3).default(1),
     max_body_bytes: z
       .int()
       .min(0)

@@ -124,5 +124,7 @@ export const buildUpstreamRequest = (
     headers,
     ...(body ? { body } : {}),
     timeoutMs: config.timeout_ms,
+    connectTimeoutMs: config.connect_timeout_ms,
+    retries: config.retries,
   };
 };

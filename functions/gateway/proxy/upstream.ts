@@ -4,7 +4,12 @@ export interface UpstreamRequest {
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Uint8Array;
+  /** Bounds the whole exchange, retries and body included. */
   readonly timeoutMs: number;
+  /** Bounds opening a connection. @default 2000 */
+  readonly connectTimeoutMs?: number;
+  /** Extra attempts allowed when safe (idempotent, not sent). @default 1 */
+  readonly retries?: number;
 }
 
 /** An upstream's complete answer, buffered. */

@@ -49,6 +49,8 @@ describe('Config: parseConfig', () => {
       permissions: [],
       forward_session_cookie: false,
       timeout_ms: 10000,
+      connect_timeout_ms: 2000,
+      retries: 1,
       max_body_bytes: 1048576,
     });
     expect(config.security_headers.x_frame_options).toBe('DENY');

@@ -1,0 +1,183 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { type LocalServer, startLocalServer } from '../../dev/local-server';
+import { createGateway } from '../../functions/gateway/create-gateway';
+import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
+import { captureOutput } from '../helpers/capture-output';
+import { send } from '../helpers/http-request';
+import { configFrom } from '../helpers/test-gateway';
+
+/** An upstream whose misbehaviour each path picks; it counts requests and TCP connections. */
+const startUpstream = async () => {
+  const state = { requests: 0, connections: 0, flaky: 0 };
+  const server: Server = createServer((req, res) => {
+    state.requests += 1;
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/flaky') {
+      // The first request on each run is reset before any answer: a safe retry for GET.
+      state.flaky += 1;
+      if (state.flaky % 2 === 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok after ${state.flaky} attempts`);
+    } else if (path === '/reset-mid-body') {
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': '100000',
+      });
+      res.write(Buffer.alloc(1000));
+      setTimeout(() => req.socket.destroy(), 20);
+    } else if (path === '/chunked') {
+      res.writeHead(200, { 'content-type': 'text/plain' }); // no length: chunked
+      let i = 0;
+      const timer = setInterval(() => {
+        res.write(`chunk-${i};`);
+        i += 1;
+        if (i === 5) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 5);
+    } else if (path === '/huge') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const block = Buffer.alloc(256 * 1024, 7);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 8 * 1024 * 1024) {
+          sent += block.length;
+          if (!res.write(block)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    } else if (path === '/slow-body') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('start;');
+      setTimeout(() => res.end('late'), 1_000).unref();
+    } else {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    }
+  });
+  server.on('connection', (_socket: Socket) => {
+    state.connections += 1;
+  });
+  server.keepAliveTimeout = 10_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+};
+
+describe('Integration: the upstream proxy on undici', () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let gateway: LocalServer;
+  let proxy: ReturnType<typeof fetchUpstream>;
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    proxy = fetchUpstream();
+    const handler = createGateway({
+      config: configFrom(
+        `
+routes:
+  - { id: up, path: "/up/*", methods: [GET, POST], upstream: "\${UP}", strip_prefix: /up, auth_required: false, timeout_ms: 300 }
+  - { id: no-retry, path: "/once/*", methods: [GET], upstream: "\${UP}", strip_prefix: /once, auth_required: false, retries: 0 }
+`,
+        { UP: upstream.url },
+      ),
+      upstream: proxy,
+      logger: new Logger({ serviceName: 'gateway' }),
+      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
+    });
+    gateway = await startLocalServer(handler);
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await proxy.close();
+    upstream.server.closeAllConnections();
+    upstream.server.close();
+  });
+  beforeEach(() => {
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  it('reuses one kept-alive connection across requests', async () => {
+    const before = upstream.state.connections;
+
+    for (let i = 0; i < 10; i += 1)
+      expect((await send(gateway.url, { path: '/up/ping' })).status).toBe(200);
+
+    expect(upstream.state.connections - before).toBe(1);
+  });
+
+  it('retries an idempotent request once when the connection was reset before any answer', async () => {
+    upstream.state.flaky = 0;
+
+    const response = await send(gateway.url, { path: '/up/flaky' });
+
+    expect(response.status).toBe(200);
+    expect(response.body.toString()).toBe('ok after 2 attempts');
+  });
+
+  it('does not retry a POST', async () => {
+    upstream.state.flaky = 0;
+
+    const response = await send(gateway.url, {
+      method: 'POST',
+      path: '/up/flaky',
+      body: 'x',
+      headers: { 'content-type': 'text/plain' },
+    });
+
+    expect(response.status).toBe(502);
+    expect(upstream.state.flaky).toBe(1);
+  });
+
+  it('does not retry when the route says retries: 0', async () => {
+    upstream.state.flaky = 0;
+
+    expect((await send(gateway.url, { path: '/once/flaky' })).status).toBe(502);
+    expect(upstream.state.flaky).toBe(1);
+  });
+
+  it('answers 502 when the upstream resets in the middle of the body', async () => {
+    const response = await send(gateway.url, { path: '/up/reset-mid-body' });
+
+    expect(response.status).toBe(502);
+    expect(response.json()).toMatchObject({ error: 'bad_gateway' });
+  });
+
+  it('passes a chunked body through whole', async () => {
+    const response = await send(gateway.url, { path: '/up/chunked' });
+
+    expect(response.status).toBe(200);
+    expect(response.body.toString()).toBe('chunk-0;chunk-1;chunk-2;chunk-3;chunk-4;');
+    expect(response.headers['transfer-encoding']).toBe('chunked'); // the local server's own framing
+  });
+
+  it('answers a clear 502 for a body over the buffered 6 MB, without holding it all', async () => {
+    const response = await send(gateway.url, { path: '/up/huge' });
+
+    expect(response.status).toBe(502);
+    expect(output.json().find((line) => line.message === 'request failed')).toMatchObject({
+      reason: 'response_too_large',
+    });
+  });
+
+  it('stops waiting at the route timeout even while the body trickles', async () => {
+    const started = performance.now();
+
+    const response = await send(gateway.url, { path: '/up/slow-body' });
+
+    expect(response.status).toBe(504);
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+});
