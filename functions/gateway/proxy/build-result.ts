@@ -11,8 +11,8 @@ import type { UpstreamResponse } from './upstream';
  */
 export const MAX_BUFFERED_RESULT_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 
-// `fetch` has already decoded the body (gzip, chunked), so these no longer describe it.
-const DESCRIBES_WIRE_BODY = new Set<string>([Header.contentLength, Header.contentEncoding]);
+// Lambda frames the response itself; the upstream's length may not match the encoded result.
+const DESCRIBES_WIRE_BODY = new Set<string>([Header.contentLength]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -20,9 +20,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encodeBody = (
   body: Uint8Array,
   contentType: string | undefined,
+  contentEncoding: string | undefined,
 ): { body: string; isBase64Encoded: boolean } => {
   if (body.byteLength === 0) return { body: '', isBase64Encoded: false };
-  if (isTextualContentType(contentType)) {
+  // A compressed body passes through as the upstream sent it: bytes, whatever its type says.
+  const compressed = contentEncoding !== undefined && contentEncoding !== 'identity';
+  if (!compressed && isTextualContentType(contentType)) {
     try {
       return { body: utf8.decode(body), isBase64Encoded: false };
     } catch {
@@ -46,7 +49,7 @@ export const buildResult = (response: UpstreamResponse, method: string): Functio
   const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;
   const encoded = bodyless
     ? { body: '', isBase64Encoded: false }
-    : encodeBody(response.body, headers[Header.contentType]);
+    : encodeBody(response.body, headers[Header.contentType], headers[Header.contentEncoding]);
   if (encoded.body.length > MAX_BUFFERED_RESULT_BYTES) {
     throw new BadGatewayError({ reason: 'response_too_large' });
   }

@@ -53,7 +53,7 @@ describe('Proxy: buildResult', () => {
     expect(result.headers['set-cookie']).toBeUndefined();
   });
 
-  it('drops hop-by-hop headers and the encoding fetch already undid', () => {
+  it('drops hop-by-hop headers and the length Lambda sets itself, keeping the encoding', () => {
     const result = buildResult(
       response(
         {
@@ -70,7 +70,19 @@ describe('Proxy: buildResult', () => {
       'GET',
     );
 
-    expect(result.headers).toEqual({ etag: '"v1"' });
+    expect(result.headers).toEqual({ etag: '"v1"', 'content-encoding': 'gzip' });
+  });
+
+  it('passes a compressed text body through as bytes', () => {
+    const gzipped = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x41, 0x42]);
+
+    const result = buildResult(
+      response({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipped),
+      'GET',
+    );
+
+    expect(result.isBase64Encoded).toBe(true);
+    expect(Buffer.from(result.body ?? '', 'base64')).toEqual(gzipped);
   });
 
   it('sends no body for HEAD', () => {
