@@ -26,6 +26,18 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
     const body = Buffer.concat(chunks);
     const url = new URL(request.url ?? '/', 'http://demo');
     let answer: [number, Record<string, string>, string];
+    if (url.pathname === '/events') {
+      // Server-sent events: five ticks, one every 200 ms, then the stream ends.
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      for (let tick = 1; tick <= 5; tick += 1) {
+        response.write(
+          `event: tick\ndata: ${JSON.stringify({ tick, time: new Date().toISOString() })}\n\n`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      response.end();
+      return;
+    }
     if (url.pathname === '/hello') {
       answer = json(200, {
         message: 'Hello from the demo upstream',

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { type PreludeWritable, type ResponsePrelude, STREAMING } from './awslambda-shim';
 import { toFunctionUrlEvent } from './function-url-event';
 import { lambdaContext } from './lambda-context';
 
@@ -46,6 +48,40 @@ const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult):
   response.writeHead(result.statusCode ?? 200, headers).end(body);
 };
 
+/** The response stream a streaming handler writes to: the prelude becomes the head. */
+const responseStreamFor = (response: ServerResponse): PreludeWritable => {
+  const writeHead = (prelude: ResponsePrelude): void => {
+    if (response.headersSent) return;
+    const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
+    if (prelude.cookies && prelude.cookies.length > 0) headers['set-cookie'] = prelude.cookies;
+    response.writeHead(prelude.statusCode ?? 200, headers);
+    // Flush the head now: a client of an event stream should not wait for the first event.
+    response.flushHeaders();
+  };
+  const stream: PreludeWritable = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      writeHead({ statusCode: 200 });
+      response.write(chunk, callback);
+    },
+    final(callback) {
+      writeHead({ statusCode: 200 });
+      response.end(callback);
+    },
+  });
+  stream.setPrelude = writeHead;
+  return stream;
+};
+
+type StreamingHandler = (
+  event: LambdaFunctionURLEvent,
+  stream: Writable,
+  context: Context,
+) => Promise<void>;
+
+const isStreaming = (handler: unknown): handler is StreamingHandler =>
+  typeof handler === 'function' &&
+  (handler as unknown as Record<symbol, unknown>)[STREAMING] === true;
+
 const writeLambdaFailure = (response: ServerResponse, status: number, message: string): void => {
   response
     .writeHead(status, { 'content-type': 'application/json' })
@@ -77,7 +113,12 @@ export const startLocalServer = async (
         );
         return;
       }
-      const result = await handler(toFunctionUrlEvent(request, body), lambdaContext(), {
+      const event = toFunctionUrlEvent(request, body);
+      if (isStreaming(handler)) {
+        await handler(event, responseStreamFor(response), lambdaContext());
+        return;
+      }
+      const result = await handler(event, lambdaContext(), {
         signal: new AbortController().signal,
       });
       writeResult(response, result);

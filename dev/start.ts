@@ -5,6 +5,7 @@
  * (`DEMO_UPSTREAM_URL`, `DYNAMODB_ENDPOINT` or AWS settings, `SESSION_SECRET`) is used instead.
  */
 import './lua-require-hook';
+import './awslambda-shim';
 import { startDemoUpstream } from './demo-upstream';
 import { LOCAL_DEFAULTS } from './local-defaults';
 import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from './local-dynamodb';

@@ -87,6 +87,8 @@ export class GatewayStack extends Stack {
         REDIS_PORT: String(cache.port),
         REDIS_TLS: 'true',
         REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
+        GATEWAY_INVOKE_MODE:
+          props.invokeMode === InvokeMode.RESPONSE_STREAM ? 'RESPONSE_STREAM' : 'BUFFERED',
       },
     });
     // Least privilege: item reads and writes on its own table (not its indexes), its two secrets.

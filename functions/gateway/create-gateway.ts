@@ -20,9 +20,10 @@ import { rateLimitResponseHeaders } from './middleware/rate-limit-response-heade
 import { route } from './middleware/route';
 import { securityHeaders } from './middleware/security-headers';
 import { sessionValidation } from './middleware/session-validation';
+import { streamingBody } from './middleware/streaming-body';
 import { emfMetrics } from './observability/emf-metrics';
 import type { GatewayMetrics } from './observability/gateway-metrics';
-import { buildResult } from './proxy/build-result';
+import { buildResult, responseHeaders } from './proxy/build-result';
 import { buildUpstreamRequest } from './proxy/build-upstream-request';
 import type { Upstream } from './proxy/upstream';
 import { MemoryTokenBucket } from './ratelimit/memory-token-bucket';
@@ -47,6 +48,11 @@ export interface GatewayDependencies {
   readonly readinessChecks?: readonly ReadinessCheck[];
   /** @default 1000 */
   readonly readinessTimeoutMs?: number;
+  /**
+   * The function URL is in RESPONSE_STREAM mode: answers are streamed to the client, and routes
+   * with `stream: true` pass the upstream's body through without buffering it. @default false
+   */
+  readonly streaming?: boolean;
 }
 
 /**
@@ -58,6 +64,7 @@ export const createGateway = (deps: GatewayDependencies) => {
   const checks = deps.readinessChecks ?? [];
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 1000;
   const measurements = deps.gatewayMetrics ?? emfMetrics(deps.metrics);
+  const streaming = deps.streaming ?? false;
 
   const gatewayHandler = async (
     event: FunctionUrlEvent,
@@ -74,6 +81,20 @@ export const createGateway = (deps: GatewayDependencies) => {
       ...(state.user ? { user: state.user } : {}),
     });
     const started = performance.now();
+    if (streaming && matched.route.config.stream && deps.upstream.stream) {
+      try {
+        const response = await deps.upstream.stream(request);
+        // A stream body, which the buffered result type does not describe; middy pipes it out.
+        return {
+          statusCode: response.status,
+          headers: responseHeaders(response.headers),
+          ...(response.setCookies.length > 0 ? { cookies: [...response.setCookies] } : {}),
+          body: response.body as unknown as string,
+        };
+      } finally {
+        state.upstreamMs = performance.now() - started;
+      }
+    }
     try {
       const response = await deps.upstream.forward(request);
       return buildResult(response, request.method);
@@ -82,7 +103,11 @@ export const createGateway = (deps: GatewayDependencies) => {
     }
   };
 
-  return middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>()
+  const chain = middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({
+    streamifyResponse: streaming,
+  });
+  if (streaming) chain.use(streamingBody());
+  return chain
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
     .use(correlation({ logger: deps.logger }))

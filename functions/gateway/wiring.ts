@@ -15,6 +15,11 @@ export interface WireOptions {
   readonly extraMetrics?: GatewayMetrics;
 }
 
+/** `GATEWAY_INVOKE_MODE=RESPONSE_STREAM` (set by the stack for a streaming Function URL). */
+export const streamingFromEnv = (
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean => env.GATEWAY_INVOKE_MODE === 'RESPONSE_STREAM';
+
 /**
  * The gateway wired from the environment: config, DynamoDB sessions, the Redis (or in-memory)
  * limiter, the fetch upstream, logger and metrics. Lambda (`handler.ts`) and `npm start` both use

@@ -59,6 +59,7 @@ describe('Infra: GatewayStack', () => {
     expect(Object.keys(variables).sort()).toEqual(
       [
         'GATEWAY_CONFIG',
+        'GATEWAY_INVOKE_MODE',
         'NODE_OPTIONS',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
@@ -89,6 +90,9 @@ describe('Infra: GatewayStack', () => {
     const streaming = synth('stream', { invokeMode: 'RESPONSE_STREAM' as never });
 
     streaming.template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'RESPONSE_STREAM' });
+    streaming.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GATEWAY_INVOKE_MODE: 'RESPONSE_STREAM' }) },
+    });
   });
 
   it('keeps sessions in an on-demand table with TTL on expiresAt, PITR and the byUser index', () => {

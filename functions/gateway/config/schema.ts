@@ -67,6 +67,11 @@ export const routeSchema = z
     permissions: z.array(permissionName).default([]),
     /** This route's bucket; `false` opts out of `default_rate_limit`. */
     rate_limit: z.union([rateLimitSchema, z.literal(false)]).optional(),
+    /**
+     * Stream the upstream's answer to the client as it arrives (large downloads, server-sent
+     * events) instead of buffering it; needs the function URL in RESPONSE_STREAM mode.
+     */
+    stream: z.boolean().default(false),
     /** Pass the session cookie on to the upstream (it is stripped by default). */
     forward_session_cookie: z.boolean().default(false),
     timeout_ms: z.int().min(1).max(900_000).default(10_000),

@@ -5,8 +5,10 @@ import type { GatewayMetrics } from '../observability/gateway-metrics';
 
 type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
 
-const bodyBytes = (body: string | undefined | null, base64: boolean | undefined): number => {
-  if (!body) return 0;
+/** Bytes of a buffered body; undefined for a streamed one (its size is not known yet). */
+const bodyBytes = (body: unknown, base64: boolean | undefined): number | undefined => {
+  if (body === undefined || body === null || body === '') return 0;
+  if (typeof body !== 'string') return undefined;
   return base64 ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
 };
 

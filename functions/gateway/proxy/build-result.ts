@@ -38,14 +38,22 @@ const encodeBody = (
   };
 };
 
-/** Turns an upstream answer into a Function URL result, dropping hop-by-hop headers. */
-export const buildResult = (response: UpstreamResponse, method: string): FunctionUrlResult => {
-  const dropped = hopByHopNames(response.headers[Header.connection]);
+/** The upstream's headers minus hop-by-hop ones and those Lambda sets itself. */
+export const responseHeaders = (
+  upstream: Readonly<Record<string, string>>,
+): Record<string, string> => {
+  const dropped = hopByHopNames(upstream[Header.connection]);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
+  for (const [name, value] of Object.entries(upstream)) {
     if (isHopByHop(name, dropped) || DESCRIBES_WIRE_BODY.has(name)) continue;
     headers[name] = value;
   }
+  return headers;
+};
+
+/** Turns an upstream answer into a Function URL result, dropping hop-by-hop headers. */
+export const buildResult = (response: UpstreamResponse, method: string): FunctionUrlResult => {
+  const headers = responseHeaders(response.headers);
   const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;
   const encoded = bodyless
     ? { body: '', isBase64Encoded: false }

@@ -1,7 +1,12 @@
 import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import { BadGatewayError } from '../http/errors';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from './upstream';
-import { isRetryable, toGatewayError } from './upstream-errors';
+import type {
+  Upstream,
+  UpstreamRequest,
+  UpstreamResponse,
+  UpstreamStreamResponse,
+} from './upstream';
+import { errorCode, isRetryable, toGatewayError } from './upstream-errors';
 
 export interface FetchUpstreamOptions {
   /** Connections kept per upstream origin. @default 64 */
@@ -102,6 +107,39 @@ export const fetchUpstream = (
           throw toGatewayError(error, signal, 'body');
         }
         return { status: response.statusCode, ...flattenHeaders(response.headers), body };
+      }
+    },
+    async stream(request: UpstreamRequest): Promise<UpstreamStreamResponse> {
+      const dispatcher = agentFor(Math.min(request.connectTimeoutMs ?? 2000, request.timeoutMs));
+      // No overall deadline: a download or an event stream may last; silence may not (undici's
+      // headers and body timeouts). The signal only tells toGatewayError nothing was aborted.
+      const signal = new AbortController().signal;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          const response = await undiciRequest(request.url, {
+            method: request.method as Dispatcher.HttpMethod,
+            headers: request.headers,
+            ...(request.body ? { body: request.body } : {}),
+            headersTimeout: request.timeoutMs,
+            bodyTimeout: request.timeoutMs,
+            dispatcher,
+          });
+          return {
+            status: response.statusCode,
+            ...flattenHeaders(response.headers),
+            body: response.body,
+          };
+        } catch (error) {
+          if (attempt < (request.retries ?? 1) && isRetryable(error, request.method)) continue;
+          const timedOut = errorCode(error) === 'UND_ERR_HEADERS_TIMEOUT';
+          throw toGatewayError(
+            timedOut
+              ? Object.assign(new Error('headers timeout'), { name: 'TimeoutError' })
+              : error,
+            signal,
+            'connect',
+          );
+        }
       }
     },
     close: async () => {

@@ -21,10 +21,20 @@ export interface UpstreamResponse {
   readonly body: Uint8Array;
 }
 
+/** An upstream's answer whose body is still arriving. */
+export interface UpstreamStreamResponse extends Omit<UpstreamResponse, 'body'> {
+  readonly body: import('node:stream').Readable;
+}
+
 /**
  * The port the proxy step depends on. Implementations throw `UpstreamTimeoutError` when the route's
  * time budget runs out and `BadGatewayError` when the upstream cannot be reached or answers badly.
  */
 export interface Upstream {
   forward(request: UpstreamRequest): Promise<UpstreamResponse>;
+  /**
+   * Like `forward`, but resolves once the headers are in and hands the body over as a stream.
+   * `timeoutMs` bounds the wait for headers and each silence in the body, not the whole body.
+   */
+  stream?(request: UpstreamRequest): Promise<UpstreamStreamResponse>;
 }

@@ -48,6 +48,7 @@ describe('Config: parseConfig', () => {
       auth_required: true,
       permissions: [],
       forward_session_cookie: false,
+      stream: false,
       timeout_ms: 10000,
       connect_timeout_ms: 2000,
       retries: 1,
@@ -195,7 +196,7 @@ describe('Config: loadConfig', () => {
   it('loads the shipped config/gateway.yml', () => {
     const config = loadConfig('config/gateway.yml', { DEMO_UPSTREAM_URL: 'http://127.0.0.1:9999' });
 
-    expect(config.routes.map((r) => r.id)).toEqual(['demo', 'users']);
+    expect(config.routes.map((r) => r.id)).toEqual(['demo', 'demo-stream', 'users']);
     expect(config.routes[0]?.upstream).toBe('http://127.0.0.1:9999');
   });
 

@@ -1,0 +1,35 @@
+/**
+ * A stand-in for the Lambda runtime's `awslambda` global, for response streaming off Lambda (the
+ * local server and tests). `streamifyResponse` marks the handler; `HttpResponseStream.from` hands
+ * the status, headers and cookies to the stream (the runtime writes them as the response prelude).
+ * Import it before anything that builds a streaming middy handler.
+ */
+import type { Writable } from 'node:stream';
+
+export const STREAMING = Symbol.for('gateway.streamingHandler');
+
+/** What the runtime sends before a streamed body: status, headers, cookies. */
+export interface ResponsePrelude {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+}
+
+/** A response stream that can receive the prelude before the body. */
+export interface PreludeWritable extends Writable {
+  setPrelude?(prelude: ResponsePrelude): void;
+}
+
+// @types/aws-lambda declares the global as a namespace holding a class; the stand-in is a plain
+// object with the same two members, so it is set through an untyped view of globalThis.
+const runtime = globalThis as unknown as { awslambda?: unknown };
+runtime.awslambda ??= {
+  streamifyResponse: <T extends object>(handler: T): T =>
+    Object.assign(handler, { [STREAMING]: true }),
+  HttpResponseStream: {
+    from: (stream: PreludeWritable, prelude: ResponsePrelude): PreludeWritable => {
+      stream.setPrelude?.(prelude);
+      return stream;
+    },
+  },
+};
