@@ -33,8 +33,9 @@ export class MemoryTokenBucket implements RateLimiter {
       };
     }
     const resetMs = Math.ceil((newTat - now) / 1000);
-    // Like SET ... PX in the script: a bucket that would be full again is forgotten.
-    this.#fullAt.set(key, newTat, { ttl: resetMs });
+    // The script's PX expiry is hygiene here: a bucket past its full time reads as full anyway
+    // (tat < now), and the LRU bound keeps memory in check without per-entry timers.
+    this.#fullAt.set(key, newTat);
     return {
       allowed: true,
       remaining: Math.floor((tolerance - (newTat - now)) / interval),
