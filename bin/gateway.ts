@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from '../functions/gateway/config/load-config';
@@ -12,7 +12,16 @@ Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const settings = gatewaySettings((key) => app.node.tryGetContext(key), process.env);
 
 // A bad route table fails the synth, not the first cold start.
-loadConfig(settings.configPath, { ...process.env, ...settings.upstreamEnvironment });
+const routeTable = loadConfig(settings.configPath, {
+  ...process.env,
+  ...settings.upstreamEnvironment,
+});
+// The function outlives its slowest route by a margin, so a route timeout (a JSON 504) always
+// fires before Lambda's own timeout (a bare error).
+const slowestRouteMs = Math.max(...routeTable.routes.map((route) => route.timeout_ms));
+const functionTimeout = Duration.seconds(
+  Math.min(900, Math.max(30, Math.ceil(slowestRouteMs / 1000) + 5)),
+);
 
 new GatewayStack(app, `Gateway-${settings.stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
@@ -21,6 +30,7 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
   production: settings.production,
   configPath: settings.configPath,
   memorySize: settings.memorySize,
+  timeout: functionTimeout,
   ...(settings.vpcId ? { vpcId: settings.vpcId } : {}),
   natGateways: settings.natGateways,
   cacheNodeType: settings.cacheNodeType,

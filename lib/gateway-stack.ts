@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IVpc, SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +21,8 @@ export interface GatewayStackProps extends StackProps {
   readonly configPath?: string;
   /** @default 1024 */
   readonly memorySize?: number;
+  /** Keep it above the slowest route's timeout_ms (bin/ derives it from the route table). @default 30 s */
+  readonly timeout?: Duration;
   /** An existing VPC with private subnets that have egress. @default a new VPC (or `vpcId`) */
   readonly vpc?: IVpc;
   /** Look up an existing VPC by id (needs `env` with account and region). */
@@ -79,6 +81,7 @@ export class GatewayStack extends Stack {
       securityGroups: [functionSecurityGroup],
       ...(props.configPath ? { configPath: props.configPath } : {}),
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
+      ...(props.timeout ? { timeout: props.timeout } : {}),
       environment: {
         ...props.upstreamEnvironment,
         SESSION_TABLE: sessions.table.tableName,

@@ -105,6 +105,9 @@ export const createGateway = (deps: GatewayDependencies) => {
 
   const chain = middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({
     streamifyResponse: streaming,
+    // No early-timeout timer per request: every wait is already bounded by the route's
+    // timeout_ms, which the stack keeps below the function's timeout.
+    timeoutEarlyInMillis: 0,
   });
   if (streaming) chain.use(streamingBody());
   return chain
