@@ -1,12 +1,7 @@
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type Listening, listen } from './listen';
 
-export interface DemoUpstream {
-  readonly url: string;
-  readonly server: Server;
-  close(): Promise<void>;
-}
+export type DemoUpstream = Listening;
 
 const json = (status: number, body: unknown): [number, Record<string, string>, string] => [
   status,
@@ -62,15 +57,5 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
     }
     response.writeHead(answer[0], answer[1]).end(answer[2]);
   });
-  server.listen(port, host);
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}`,
-    server,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listen(server, port, host);
 };

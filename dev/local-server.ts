@@ -1,11 +1,10 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { type PreludeWritable, type ResponsePrelude, STREAMING } from './awslambda-shim';
 import { toFunctionUrlEvent } from './function-url-event';
 import { lambdaContext } from './lambda-context';
+import { type Listening, listen } from './listen';
 
 /** Function URLs refuse request payloads over 6 MB before the function runs. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -16,11 +15,7 @@ export type FunctionUrlHandler = (
   options: { signal: AbortSignal },
 ) => Promise<LambdaFunctionURLResult>;
 
-export interface LocalServer {
-  readonly url: string;
-  readonly server: Server;
-  close(): Promise<void>;
-}
+export type LocalServer = Listening;
 
 const readBody = async (request: IncomingMessage): Promise<Buffer | undefined> => {
   const chunks: Buffer[] = [];
@@ -130,15 +125,5 @@ export const startLocalServer = async (
     }
   });
   server.keepAliveTimeout = 5_000;
-  server.listen(port, host);
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${address.port}`,
-    server,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listen(server, port, host);
 };

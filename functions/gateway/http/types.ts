@@ -1,3 +1,4 @@
+import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { MatchedRoute } from '../routing/route-types';
 import type { UserContext } from '../sessions/session-types';
@@ -51,3 +52,14 @@ export const requestState = (context: GatewayContext): RequestState => {
   if (!context.gateway) throw new Error('The correlation middleware must run first in the chain');
   return context.gateway;
 };
+
+/** A middy request of the gateway's chain. */
+export type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
+
+/** A middleware of the gateway's chain. */
+export type GatewayMiddleware = MiddlewareObj<
+  FunctionUrlEvent,
+  FunctionUrlResult,
+  Error,
+  GatewayContext
+>;

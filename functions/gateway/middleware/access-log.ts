@@ -1,9 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
-import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
+import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
 
 /** Bytes of a buffered body; undefined for a streamed one (its size is not known yet). */
 const bodyBytes = (body: unknown, base64: boolean | undefined): number | undefined => {
@@ -26,7 +23,7 @@ const routeIdOf = (request: GatewayRequest): string => {
 export const accessLog = (options: {
   logger: Logger;
   metrics: GatewayMetrics;
-}): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+}): GatewayMiddleware => {
   const accessLogAfter = (request: GatewayRequest): void => {
     const state = request.context.gateway;
     const status = request.response?.statusCode ?? 500;

@@ -1,20 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors';
-import {
-  type FunctionUrlEvent,
-  type FunctionUrlResult,
-  type GatewayContext,
-  requestState,
-} from '../http/types';
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import { missingPermissions } from '../sessions/user-permissions';
 
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
-
 /** A route's `permissions` must all be held by the user (directly or through a role): else 403. */
-export const authorize = (options: {
-  logger: Logger;
-}): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+export const authorize = (options: { logger: Logger }): GatewayMiddleware => {
   const authorizeBefore = (request: GatewayRequest): void => {
     const state = requestState(request.context);
     const required = state.route?.route.config.permissions ?? [];

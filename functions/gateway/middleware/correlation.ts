@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
 import { Header } from '../http/header-names';
-import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
+import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 
 /** Accepted ids are short and log-safe, so a client cannot inject lines or bloat every log. */
 const ACCEPTED_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -10,16 +9,12 @@ const ACCEPTED_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const resolveCorrelationId = (incoming: string | undefined): string =>
   incoming !== undefined && ACCEPTED_ID.test(incoming) ? incoming : randomUUID();
 
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
-
 /**
  * Accepts the client's `X-Correlation-ID` when it is 1-128 chars of `[A-Za-z0-9._-]`, otherwise
  * mints a UUID; puts it on every log line and echoes it on every response, errors included.
  * It also opens the per-request state (`context.gateway`) the other middlewares share.
  */
-export const correlation = (options: {
-  logger: Logger;
-}): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+export const correlation = (options: { logger: Logger }): GatewayMiddleware => {
   const correlationBefore = (request: GatewayRequest): void => {
     const correlationId = resolveCorrelationId(request.event?.headers?.[Header.correlationId]);
     request.context.gateway = { correlationId, startedAt: performance.now() };

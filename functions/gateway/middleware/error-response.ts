@@ -1,10 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
 import { asGatewayError, errorResult } from '../http/error-result';
-import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
+import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
 
 /**
  * The one place errors become responses: every error, typed or not, turns into the JSON contract.
@@ -13,7 +10,7 @@ type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, Gatewa
 export const errorResponse = (options: {
   logger: Logger;
   metrics: GatewayMetrics;
-}): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+}): GatewayMiddleware => {
   const errorResponseOnError = (request: GatewayRequest): void => {
     const error = asGatewayError(request.error);
     const correlationId = request.context.gateway?.correlationId ?? request.context.awsRequestId;

@@ -1,19 +1,11 @@
-import type { MiddlewareObj, Request } from '@middy/core';
-import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
+import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 
 /**
  * Puts the limiter's `RateLimit-*` headers on the response, errors included (a request that got
  * through the limiter and then failed upstream still spent its token). Registered outside the error
  * middleware, as the security headers are, so its `onError` sees the error response.
  */
-export const rateLimitResponseHeaders = (): MiddlewareObj<
-  FunctionUrlEvent,
-  FunctionUrlResult,
-  Error,
-  GatewayContext
-> => {
+export const rateLimitResponseHeaders = (): GatewayMiddleware => {
   const rateLimitResponseHeadersAfter = (request: GatewayRequest): void => {
     const headers = request.context.gateway?.rateLimit?.headers;
     const response = request.response;

@@ -1,19 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
 import type { RateLimitConfig } from '../config/schema';
 import { RateLimitedError, UnavailableError } from '../http/errors';
-import {
-  type FunctionUrlEvent,
-  type FunctionUrlResult,
-  type GatewayContext,
-  requestState,
-} from '../http/types';
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { bucketKey } from '../ratelimit/bucket-key';
 import { rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
 import { type RateDecision, type RateLimiter, RateLimiterError } from '../ratelimit/rate-limiter';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
 
 export interface RateLimitOptions {
   readonly limiter: RateLimiter;
@@ -30,9 +22,7 @@ export interface RateLimitOptions {
  * decide, this is the one place that applies the route's `on_error`: `fail_open` lets the request
  * through (logged and counted), `fail_closed` answers 503.
  */
-export const rateLimit = (
-  options: RateLimitOptions,
-): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
   const rateLimitBefore = async (request: GatewayRequest): Promise<void> => {
     const state = requestState(request.context);
     const route = state.route?.route;

@@ -1,16 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
 import { BadRequestError, MethodNotAllowedError } from '../http/errors';
 import {
   type BuiltinEndpoint,
-  type FunctionUrlEvent,
-  type FunctionUrlResult,
-  type GatewayContext,
+  type GatewayMiddleware,
+  type GatewayRequest,
   requestState,
 } from '../http/types';
 import type { RouteTable } from '../routing/route-table';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
 
 /** The gateway's own endpoints; they shadow any configured route of the same path. */
 export const BUILTIN_PATHS: Readonly<Record<string, BuiltinEndpoint>> = {
@@ -22,10 +18,7 @@ export const BUILTIN_PATHS: Readonly<Record<string, BuiltinEndpoint>> = {
  * Matches the request to a route (or a built-in endpoint) and records it for the middlewares and
  * the handler behind it. No match is a 404; a known path with another method is a 405 with `Allow`.
  */
-export const route = (
-  table: RouteTable,
-  logger: Logger,
-): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+export const route = (table: RouteTable, logger: Logger): GatewayMiddleware => {
   const routeBefore = (request: GatewayRequest): void => {
     const method = request.event?.requestContext?.http?.method;
     const rawPath = request.event?.rawPath;

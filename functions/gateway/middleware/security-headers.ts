@@ -1,8 +1,5 @@
-import type { MiddlewareObj, Request } from '@middy/core';
 import type { SecurityHeadersConfig } from '../config/schema';
-import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
+import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 
 export const securityHeaderValues = (config: SecurityHeadersConfig): Record<string, string> => ({
   'strict-transport-security': config.strict_transport_security,
@@ -16,9 +13,7 @@ export const securityHeaderValues = (config: SecurityHeadersConfig): Record<stri
  * Adds the security headers to every response, errors included. An upstream's own value wins
  * (it knows its content: an HTML app needs its own CSP); the gateway fills in what is missing.
  */
-export const securityHeaders = (
-  config: SecurityHeadersConfig,
-): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+export const securityHeaders = (config: SecurityHeadersConfig): GatewayMiddleware => {
   const values = Object.entries(securityHeaderValues(config));
   const securityHeadersAfter = (request: GatewayRequest): void => {
     const response = request.response;

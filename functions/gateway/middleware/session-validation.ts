@@ -1,20 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj, Request } from '@middy/core';
 import type { SessionsConfig } from '../config/schema';
 import { UnauthenticatedError, UnavailableError } from '../http/errors';
-import {
-  type FunctionUrlEvent,
-  type FunctionUrlResult,
-  type GatewayContext,
-  requestState,
-} from '../http/types';
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import { readCookie } from '../sessions/session-cookie';
 import type { SessionSigner } from '../sessions/session-signer';
 import { type SessionStore, SessionStoreError } from '../sessions/session-store';
 import { SessionRejection } from '../sessions/session-types';
 import { resolvePermissions } from '../sessions/user-permissions';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
 
 export interface SessionValidationOptions {
   readonly config: SessionsConfig;
@@ -35,9 +27,7 @@ const refuse = (reason: string): UnauthenticatedError =>
  * the session record (found, not revoked, not expired). Any failure is a 401 whose reason is logged;
  * a store that cannot answer is a 503 (fail closed). Public routes pass untouched.
  */
-export const sessionValidation = (
-  options: SessionValidationOptions,
-): MiddlewareObj<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext> => {
+export const sessionValidation = (options: SessionValidationOptions): GatewayMiddleware => {
   const now = options.now ?? Date.now;
 
   const sessionValidationBefore = async (request: GatewayRequest): Promise<void> => {

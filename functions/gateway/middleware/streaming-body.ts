@@ -1,20 +1,12 @@
 import { Readable } from 'node:stream';
-import type { MiddlewareObj, Request } from '@middy/core';
-import type { FunctionUrlEvent, FunctionUrlResult, GatewayContext } from '../http/types';
-
-type GatewayRequest = Request<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>;
+import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 
 /**
  * In RESPONSE_STREAM mode the runtime writes the body bytes as they come, so a buffered result's
  * base64 body must become its bytes, and `isBase64Encoded` must not reach the prelude. Registered
  * first, so its `after` runs last, once every header is on the response.
  */
-export const streamingBody = (): MiddlewareObj<
-  FunctionUrlEvent,
-  FunctionUrlResult,
-  Error,
-  GatewayContext
-> => {
+export const streamingBody = (): GatewayMiddleware => {
   const streamingBodyAfter = (request: GatewayRequest): void => {
     const response = request.response;
     if (!response) return;
