@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { type Listening, listen } from './listen';
 
 export type DemoUpstream = Listening;
