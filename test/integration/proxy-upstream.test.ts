@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type LocalServer, startLocalServer } from '../../dev/local-server';
@@ -74,14 +74,34 @@ const startUpstream = async () => {
   return { server, state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 };
 
+/** A TCP server that accepts and never speaks: a TLS handshake with it never completes. */
+const startSilentServer = async () => {
+  const sockets: Socket[] = [];
+  const server = createNetServer((socket) => {
+    sockets.push(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => sockets.length,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+};
+
 describe('Integration: the upstream proxy on undici', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
   let gateway: LocalServer;
   let proxy: ReturnType<typeof fetchUpstream>;
+  let silent: Awaited<ReturnType<typeof startSilentServer>>;
   let output: ReturnType<typeof captureOutput>;
 
   beforeAll(async () => {
     upstream = await startUpstream();
+    silent = await startSilentServer();
     proxy = fetchUpstream();
     const handler = createGateway({
       config: configFrom(
@@ -89,8 +109,9 @@ describe('Integration: the upstream proxy on undici', () => {
 routes:
   - { id: up, path: "/up/*", methods: [GET, POST], upstream: "\${UP}", strip_prefix: /up, auth_required: false, timeout_ms: 300 }
   - { id: no-retry, path: "/once/*", methods: [GET], upstream: "\${UP}", strip_prefix: /once, auth_required: false, retries: 0 }
+  - { id: slow-connect, path: /slow-connect, methods: [GET], upstream: "https://127.0.0.1:\${SILENT_PORT}", auth_required: false, connect_timeout_ms: 150, timeout_ms: 600 }
 `,
-        { UP: upstream.url },
+        { UP: upstream.url, SILENT_PORT: String(silent.port) },
       ),
       upstream: proxy,
       logger: new Logger({ serviceName: 'gateway' }),
@@ -103,6 +124,7 @@ routes:
     await proxy.close();
     upstream.server.closeAllConnections();
     upstream.server.close();
+    silent.close();
   });
   beforeEach(() => {
     output = captureOutput();
@@ -170,6 +192,19 @@ routes:
     expect(output.json().find((line) => line.message === 'request failed')).toMatchObject({
       reason: 'response_too_large',
     });
+  });
+
+  it('answers 504 at the route timeout when the upstream never completes the connection', async () => {
+    const started = performance.now();
+
+    const response = await send(gateway.url, { path: '/slow-connect' });
+
+    expect(response.status).toBe(504);
+    expect(response.json()).toMatchObject({ error: 'upstream_timeout' });
+    // undici neither aborts a pending connect nor times it out finely (its timers tick in
+    // hundreds of ms); the gateway's own deadline answers at the route's 600 ms regardless.
+    expect(silent.connections()).toBeGreaterThanOrEqual(1);
+    expect(performance.now() - started).toBeLessThan(900);
   });
 
   it('stops waiting at the route timeout even while the body trickles', async () => {

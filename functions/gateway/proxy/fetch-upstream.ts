@@ -6,7 +6,7 @@ import type {
   UpstreamResponse,
   UpstreamStreamResponse,
 } from './upstream';
-import { errorCode, isRetryable, toGatewayError } from './upstream-errors';
+import { isRetryable, toGatewayError } from './upstream-errors';
 
 export interface FetchUpstreamOptions {
   /** Connections kept per upstream origin. @default 64 */
@@ -16,6 +16,29 @@ export interface FetchUpstreamOptions {
   /** Largest upstream body read into memory; past it the answer is a 502. @default 6 MiB */
   readonly maxResponseBytes?: number;
 }
+
+/**
+ * Settles with the promise or rejects when the signal aborts, whichever is first. undici does not
+ * abort a connection that is still being opened (and times connects out on a coarse clock), so
+ * without this a client could wait past the route's timeout for an upstream that never answers.
+ */
+const withDeadline = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> => {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+};
 
 /** Reads a body up to `limit` bytes; a larger one is destroyed, not buffered. */
 const readCapped = async (
@@ -122,42 +145,52 @@ export const fetchUpstream = (
         request.timeoutMs,
       );
       try {
-        return await exchange(request, deadline.signal);
+        return await withDeadline(exchange(request, deadline.signal), deadline.signal);
+      } catch (error) {
+        throw toGatewayError(error, deadline.signal, 'connect');
       } finally {
         clearTimeout(timer);
       }
     },
     async stream(request: UpstreamRequest): Promise<UpstreamStreamResponse> {
       const dispatcher = agentFor(Math.min(request.connectTimeoutMs ?? 2000, request.timeoutMs));
-      // No overall deadline: a download or an event stream may last; silence may not (undici's
-      // headers and body timeouts). The signal only tells toGatewayError nothing was aborted.
-      const signal = new AbortController().signal;
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          const response = await undiciRequest(request.url, {
-            method: request.method as Dispatcher.HttpMethod,
-            headers: request.headers,
-            ...(request.body ? { body: request.body } : {}),
-            headersTimeout: request.timeoutMs,
-            bodyTimeout: request.timeoutMs,
-            dispatcher,
-          });
-          return {
-            status: response.statusCode,
-            ...flattenHeaders(response.headers),
-            body: response.body,
-          };
-        } catch (error) {
-          if (attempt < (request.retries ?? 1) && isRetryable(error, request.method)) continue;
-          const timedOut = errorCode(error) === 'UND_ERR_HEADERS_TIMEOUT';
-          throw toGatewayError(
-            timedOut
-              ? Object.assign(new Error('headers timeout'), { name: 'TimeoutError' })
-              : error,
-            signal,
-            'connect',
-          );
+      // The deadline covers getting the headers. After that a download or an event stream may
+      // last; only silence may not (undici's body timeout).
+      const deadline = new AbortController();
+      const timer = setTimeout(
+        () =>
+          deadline.abort(Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' })),
+        request.timeoutMs,
+      );
+      const attempts = async (): Promise<UpstreamStreamResponse> => {
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            const response = await undiciRequest(request.url, {
+              method: request.method as Dispatcher.HttpMethod,
+              headers: request.headers,
+              ...(request.body ? { body: request.body } : {}),
+              bodyTimeout: request.timeoutMs,
+              signal: deadline.signal,
+              dispatcher,
+            });
+            return {
+              status: response.statusCode,
+              ...flattenHeaders(response.headers),
+              body: response.body,
+            };
+          } catch (error) {
+            const retry = attempt < (request.retries ?? 1) && !deadline.signal.aborted;
+            if (retry && isRetryable(error, request.method)) continue;
+            throw error;
+          }
         }
+      };
+      try {
+        return await withDeadline(attempts(), deadline.signal);
+      } catch (error) {
+        throw toGatewayError(error, deadline.signal, 'connect');
+      } finally {
+        clearTimeout(timer);
       }
     },
     close: async () => {
