@@ -32,7 +32,8 @@ export class RefusalCache implements RateLimiter {
 
   async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
     const now = this.#now();
-    const refusal = this.#refusals.get(key);
+    // Most traffic is allowed and most buckets were never refused: skip the lookup then.
+    const refusal = this.#refusals.size === 0 ? undefined : this.#refusals.get(key);
     if (
       refusal &&
       now < refusal.until &&
@@ -48,7 +49,7 @@ export class RefusalCache implements RateLimiter {
     }
     const decision = await this.#inner.take(key, bucket);
     if (decision.allowed) {
-      this.#refusals.delete(key);
+      if (refusal) this.#refusals.delete(key);
     } else if (decision.retryAfterMs > 1) {
       // The store rounds its wait up to a whole millisecond and decided after `now`: one
       // millisecond less keeps the local window inside the true one.
