@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { readCapped } from '../functions/gateway/http/read-capped';
 import { type PreludeWritable, type ResponsePrelude, STREAMING } from './awslambda-shim';
 import { toFunctionUrlEvent } from './function-url-event';
 import { lambdaContext } from './lambda-context';
@@ -17,16 +18,8 @@ export type FunctionUrlHandler = (
 
 export type LocalServer = Listening;
 
-const readBody = async (request: IncomingMessage): Promise<Buffer | undefined> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
+const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
+  readCapped(request, MAX_REQUEST_BYTES);
 
 const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult): void => {
   if (typeof result === 'string') {

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import { BadGatewayError } from '../http/errors';
+import { readCapped } from '../http/read-capped';
 import type {
   Upstream,
   UpstreamRequest,
@@ -40,22 +41,15 @@ const withDeadline = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =
   });
 };
 
-/** Reads a body up to `limit` bytes; a larger one is destroyed, not buffered. */
-const readCapped = async (
+/** Reads a body up to `limit` bytes; a larger one is destroyed, not buffered, and is a 502. */
+const readBody = async (
   body: Dispatcher.ResponseData['body'],
   limit: number,
 ): Promise<Uint8Array> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      body.destroy();
-      throw new BadGatewayError({ reason: 'response_too_large', dependency: 'upstream' });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+  const bytes = await readCapped(body, limit);
+  if (bytes === undefined)
+    throw new BadGatewayError({ reason: 'response_too_large', dependency: 'upstream' });
+  return bytes;
 };
 
 const flattenHeaders = (
@@ -126,7 +120,7 @@ export const fetchUpstream = (
       }
       let body: Uint8Array;
       try {
-        body = await readCapped(response.body, maxResponseBytes);
+        body = await readBody(response.body, maxResponseBytes);
       } catch (error) {
         throw toGatewayError(error, signal, 'body');
       }
