@@ -23,8 +23,7 @@ import { sessionValidation } from './middleware/session-validation';
 import { streamingBody } from './middleware/streaming-body';
 import { emfMetrics } from './observability/emf-metrics';
 import type { GatewayMetrics } from './observability/gateway-metrics';
-import { buildResult, responseHeaders } from './proxy/build-result';
-import { buildUpstreamRequest } from './proxy/build-upstream-request';
+import { proxyRequest } from './proxy/proxy-request';
 import type { Upstream } from './proxy/upstream';
 import { MemoryTokenBucket } from './ratelimit/memory-token-bucket';
 import type { RateLimiter } from './ratelimit/rate-limiter';
@@ -75,32 +74,11 @@ export const createGateway = (deps: GatewayDependencies) => {
     if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);
     const matched = state.route;
     if (!matched) throw new Error('route middleware did not run');
-    const request = buildUpstreamRequest(event, matched, {
-      correlationId: state.correlationId,
+    return proxyRequest(event, matched, state, {
+      upstream: deps.upstream,
       sessions: deps.config.sessions,
-      ...(state.user ? { user: state.user } : {}),
+      streaming,
     });
-    const started = performance.now();
-    if (streaming && matched.route.config.stream && deps.upstream.stream) {
-      try {
-        const response = await deps.upstream.stream(request);
-        // A stream body, which the buffered result type does not describe; middy pipes it out.
-        return {
-          statusCode: response.status,
-          headers: responseHeaders(response.headers),
-          ...(response.setCookies.length > 0 ? { cookies: [...response.setCookies] } : {}),
-          body: response.body as unknown as string,
-        };
-      } finally {
-        state.upstreamMs = performance.now() - started;
-      }
-    }
-    try {
-      const response = await deps.upstream.forward(request);
-      return buildResult(response, request.method);
-    } finally {
-      state.upstreamMs = performance.now() - started;
-    }
   };
 
   const chain = middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({
