@@ -5,6 +5,10 @@
  * metrics, security headers, routing, rate limiting in memory, proxy) on a public route, behind
  * `npm start`'s local server. Requests go one at a time (as Lambda serves them) and 10 in flight.
  *
+ * `npm run bench:proxy` bundles this file with esbuild first and runs the bundle, so the gateway
+ * code is measured as Lambda runs it: under tsx, esbuild's keepNames wraps every closure created
+ * per request in a `__name` call the Lambda bundle does not have.
+ *
  * Environment: BENCH_REQUESTS (per cell and round, default 3000), BENCH_ROUNDS (default 3).
  */
 import { once } from 'node:events';

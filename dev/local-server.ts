@@ -18,8 +18,15 @@ export type FunctionUrlHandler = (
 
 export type LocalServer = Listening;
 
-const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
-  readCapped(request, MAX_REQUEST_BYTES);
+const EMPTY = Buffer.alloc(0);
+
+const readBody = (request: IncomingMessage): Promise<Buffer | undefined> => {
+  // No length and no chunked framing: HTTP/1.1 says there is no body (most GETs).
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined ||
+    Number(request.headers['content-length'] ?? 0) > 0;
+  return hasBody ? readCapped(request, MAX_REQUEST_BYTES) : Promise.resolve(EMPTY);
+};
 
 const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult): void => {
   if (typeof result === 'string') {
