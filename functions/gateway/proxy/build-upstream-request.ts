@@ -20,12 +20,16 @@ const GATEWAY_OWNED = new Set<string>([
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
-const joinUrl = (upstream: string, path: string, rawQuery: string): string => {
+const upstreamTarget = (
+  upstream: string,
+  path: string,
+  rawQuery: string,
+): { origin: string; path: string } => {
   const base = new URL(upstream);
   const basePath = base.pathname.replace(/\/$/, '');
   const query = rawQuery ? `?${rawQuery}` : '';
   // Concatenated, not resolved through URL: the client's path and query go on byte for byte.
-  return `${base.origin}${basePath}${path}${query}`;
+  return { origin: base.origin, path: `${basePath}${path}${query}` };
 };
 
 const decodeBody = (event: FunctionUrlEvent): Uint8Array | undefined => {
@@ -118,8 +122,10 @@ export const buildUpstreamRequest = (
       headers[names.permissions] = [...context.user.permissions].sort().join(',');
   }
 
+  const target = upstreamTarget(config.upstream, matched.upstreamPath, event.rawQueryString ?? '');
   return {
-    url: joinUrl(config.upstream, matched.upstreamPath, event.rawQueryString ?? ''),
+    url: `${target.origin}${target.path}`,
+    ...target,
     method,
     headers,
     ...(body ? { body } : {}),

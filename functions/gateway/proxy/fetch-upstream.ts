@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { BadGatewayError } from '../http/errors';
 import { readCapped } from '../http/read-capped';
 import type {
@@ -102,12 +102,14 @@ export const fetchUpstream = (
     for (let attempt = 0; ; attempt += 1) {
       let response: Dispatcher.ResponseData;
       try {
-        response = await undiciRequest(request.url, {
+        // The dispatcher directly, with origin and path: no URL parsing per request.
+        response = await dispatcher.request({
+          origin: request.origin,
+          path: request.path,
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers,
           ...(request.body ? { body: request.body } : {}),
           signal,
-          dispatcher,
         });
       } catch (error) {
         if (
@@ -159,13 +161,14 @@ export const fetchUpstream = (
       const attempts = async (): Promise<UpstreamStreamResponse> => {
         for (let attempt = 0; ; attempt += 1) {
           try {
-            const response = await undiciRequest(request.url, {
+            const response = await dispatcher.request({
+              origin: request.origin,
+              path: request.path,
               method: request.method as Dispatcher.HttpMethod,
               headers: request.headers,
               ...(request.body ? { body: request.body } : {}),
               bodyTimeout: request.timeoutMs,
               signal: deadline.signal,
-              dispatcher,
             });
             return {
               status: response.statusCode,

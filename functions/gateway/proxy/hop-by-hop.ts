@@ -12,13 +12,14 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Header names to drop before passing headers on: the fixed set plus those `Connection` names. */
-export const hopByHopNames = (connectionHeader: string | undefined): Set<string> => {
-  const names = new Set(HOP_BY_HOP);
-  for (const token of (connectionHeader ?? '').split(',')) {
-    const name = token.trim().toLowerCase();
-    if (name) names.add(name);
-  }
-  return names;
+export const hopByHopNames = (connectionHeader: string | undefined): ReadonlySet<string> => {
+  if (connectionHeader === undefined || connectionHeader === '') return HOP_BY_HOP;
+  const named = connectionHeader
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter((name) => name !== '' && !HOP_BY_HOP.has(name));
+  // Most messages name nothing beyond the fixed set (`keep-alive`, `close`): no copy for them.
+  return named.length === 0 ? HOP_BY_HOP : new Set([...HOP_BY_HOP, ...named]);
 };
 
 export const isHopByHop = (name: string, dropped: ReadonlySet<string>): boolean =>

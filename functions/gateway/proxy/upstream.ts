@@ -1,6 +1,10 @@
 /** What the gateway sends to an upstream service. Header names are lower case. */
 export interface UpstreamRequest {
   readonly url: string;
+  /** `url` split for the HTTP client: scheme, host and port ... */
+  readonly origin: string;
+  /** ... and the raw path with its query. */
+  readonly path: string;
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Uint8Array;
