@@ -52,10 +52,13 @@ const main = async (): Promise<void> => {
     },
   );
 
+  // Host only: a REDIS_URL may carry a password.
+  const redisHost = env.REDIS_URL ? new URL(env.REDIS_URL).host : env.REDIS_HOST;
   console.log(`
 The gateway is listening on ${server.url}
   demo upstream:  ${env.DEMO_UPSTREAM_URL}${demo ? ' (started here)' : ''}
   sessions:       ${dynamo ? `${dynamo.endpoint} (dynalite, in memory)` : (env.DYNAMODB_ENDPOINT ?? 'AWS')}, table ${env.SESSION_TABLE ?? LOCAL_DEFAULTS.sessionTable}
+  rate limits:    ${redisHost ? `Redis at ${redisHost}` : 'in memory (set REDIS_URL=redis://127.0.0.1:6379 to use Redis)'}
 
 Try:
   curl -i ${server.url}/demo/hello
