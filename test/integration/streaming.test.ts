@@ -164,3 +164,45 @@ routes:
     expect(response.json()).toMatchObject({ error: 'not_found', correlation_id: 'st-404' });
   });
 });
+
+describe('Integration: RESPONSE_STREAM mode, a failure after the upstream answered', () => {
+  it('releases the upstream stream when a later step fails', async () => {
+    // Prepare: an upstream stream that records being destroyed, and a logger that fails once the
+    // response is built (the access log runs after the handler).
+    let destroyed = false;
+    const body = new (await import('node:stream')).PassThrough();
+    body.on('close', () => {
+      destroyed = true;
+    });
+    const logger = new Logger({ serviceName: 'gateway' });
+    const handler = createGateway({
+      config: configFrom(
+        'routes:\n  - { path: "/s", methods: [GET], upstream: "http://svc", auth_required: false, stream: true }\n',
+      ),
+      upstream: {
+        forward: async () => {
+          throw new Error('not used');
+        },
+        stream: async () => ({ status: 200, headers: {}, setCookies: [], body }),
+      },
+      logger,
+      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
+      streaming: true,
+    });
+    jest.spyOn(logger, 'info').mockImplementationOnce(() => {
+      throw new Error('log sink failed');
+    });
+    const output = captureOutput();
+    const server = await startLocalServer(handler as never);
+
+    // Act
+    const response = await send(server.url, { path: '/s' });
+    await server.close();
+    output.restore();
+
+    // Assess: the client got the JSON contract and the upstream body was let go.
+    expect(response.status).toBe(500);
+    expect(response.json()).toMatchObject({ error: 'internal_error' });
+    expect(destroyed).toBe(true);
+  });
+});

@@ -35,6 +35,8 @@ export interface RequestState {
     /** `RateLimit-*` headers for the response, when the limiter decided. */
     readonly headers?: Readonly<Record<string, string>>;
   };
+  /** A streamed upstream body in flight, so an error after it arrived can release it. */
+  upstreamBody?: { destroy(): void };
   /** Milliseconds spent waiting on the upstream, when it was called. */
   upstreamMs?: number;
 }

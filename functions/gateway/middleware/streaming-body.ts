@@ -16,5 +16,10 @@ export const streamingBody = (): GatewayMiddleware => {
     }
     delete response.isBase64Encoded;
   };
-  return { after: streamingBodyAfter, onError: streamingBodyAfter };
+  const streamingBodyOnError = (request: GatewayRequest): void => {
+    // middy drops the handler's result on error: a streamed upstream body would stay open.
+    request.context.gateway?.upstreamBody?.destroy();
+    streamingBodyAfter(request);
+  };
+  return { after: streamingBodyAfter, onError: streamingBodyOnError };
 };

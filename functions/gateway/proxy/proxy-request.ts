@@ -32,6 +32,7 @@ export const proxyRequest = async (
   try {
     if (options.streaming && matched.route.config.stream && options.upstream.stream) {
       const response = await options.upstream.stream(request);
+      state.upstreamBody = response.body;
       return {
         statusCode: response.status,
         headers: responseHeaders(response.headers),
