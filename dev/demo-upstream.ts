@@ -12,7 +12,8 @@ const json = (status: number, body: unknown): [number, Record<string, string>, s
 /**
  * The service `npm start` puts behind the gateway, so a newcomer has something to call.
  * `/hello` greets; `/echo/...` answers with what it received (method, path, query, headers,
- * body size), which shows what the gateway forwards; `/users/{id}` plays a protected API.
+ * body size), which shows what the gateway forwards; `/events` sends server-sent events;
+ * `/users/{id}` plays a protected API.
  */
 export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<DemoUpstream> => {
   const server = createServer(async (request, response) => {
@@ -53,7 +54,9 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
         seen_by: request.headers['x-user-id'] ?? null,
       });
     } else {
-      answer = json(404, { message: 'The demo upstream has /hello, /echo/... and /users/{id}' });
+      answer = json(404, {
+        message: 'The demo upstream has /hello, /echo/..., /events and /users/{id}',
+      });
     }
     response.writeHead(answer[0], answer[1]).end(answer[2]);
   });

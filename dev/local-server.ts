@@ -28,15 +28,21 @@ const readBody = (request: IncomingMessage): Promise<Buffer | undefined> => {
   return hasBody ? readCapped(request, MAX_REQUEST_BYTES) : Promise.resolve(EMPTY);
 };
 
+/** A Function URL result's headers and cookies as an HTTP head: each cookie one Set-Cookie. */
+const httpHead = (
+  headers: Readonly<Record<string, unknown>> | undefined,
+  cookies: readonly string[] | undefined,
+): Record<string, string | string[]> => {
+  const head = { ...(headers as Record<string, string> | undefined) };
+  return cookies && cookies.length > 0 ? { ...head, 'set-cookie': [...cookies] } : head;
+};
+
 const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult): void => {
   if (typeof result === 'string') {
     response.writeHead(200, { 'content-type': 'application/json' }).end(result);
     return;
   }
-  const headers: Record<string, string | string[]> = {
-    ...(result.headers as Record<string, string>),
-  };
-  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  const headers = httpHead(result.headers, result.cookies);
   const body = result.body
     ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
     : undefined;
@@ -47,9 +53,7 @@ const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult):
 const responseStreamFor = (response: ServerResponse): PreludeWritable => {
   const writeHead = (prelude: ResponsePrelude): void => {
     if (response.headersSent) return;
-    const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
-    if (prelude.cookies && prelude.cookies.length > 0) headers['set-cookie'] = prelude.cookies;
-    response.writeHead(prelude.statusCode ?? 200, headers);
+    response.writeHead(prelude.statusCode ?? 200, httpHead(prelude.headers, prelude.cookies));
     // Flush the head now: a client of an event stream should not wait for the first event.
     response.flushHeaders();
   };

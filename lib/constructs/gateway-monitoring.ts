@@ -4,6 +4,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  type IMetric,
   MathExpression,
   Metric,
   TreatMissingData,
@@ -54,39 +55,51 @@ export class GatewayMonitoring extends Construct {
     });
     const latencyP99 = gateway('Latency', 'p99');
 
+    // Every alarm fires above its threshold, and no data (no traffic) is not a breach.
+    const above = (
+      id: string,
+      alarmDescription: string,
+      metric: IMetric,
+      threshold: number,
+      evaluationPeriods: number,
+    ) =>
+      new Alarm(this, id, {
+        alarmDescription,
+        metric,
+        threshold,
+        evaluationPeriods,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
     this.alarms = {
-      errorRate: new Alarm(this, 'ErrorRate', {
-        alarmDescription: 'More than the allowed share of gateway responses are 5xx',
-        metric: errorRate,
-        threshold: props.errorRateThreshold ?? 0.05,
-        evaluationPeriods: 5,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      p99Latency: new Alarm(this, 'P99Latency', {
-        alarmDescription: 'Gateway p99 latency is above the threshold',
-        metric: latencyP99,
-        threshold: props.p99LatencyThresholdMs ?? 2000,
-        evaluationPeriods: 3,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      throttles: new Alarm(this, 'Throttles', {
-        alarmDescription: 'Lambda is throttling the gateway (concurrency limit reached)',
-        metric: props.function.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      failOpen: new Alarm(this, 'RateLimitFailOpen', {
-        alarmDescription: 'Requests pass without rate limiting because Redis cannot decide',
-        metric: gateway('RateLimitFailOpen'),
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      errorRate: above(
+        'ErrorRate',
+        'More than the allowed share of gateway responses are 5xx',
+        errorRate,
+        props.errorRateThreshold ?? 0.05,
+        5,
+      ),
+      p99Latency: above(
+        'P99Latency',
+        'Gateway p99 latency is above the threshold',
+        latencyP99,
+        props.p99LatencyThresholdMs ?? 2000,
+        3,
+      ),
+      throttles: above(
+        'Throttles',
+        'Lambda is throttling the gateway (concurrency limit reached)',
+        props.function.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
+        0,
+        1,
+      ),
+      failOpen: above(
+        'RateLimitFailOpen',
+        'Requests pass without rate limiting because Redis cannot decide',
+        gateway('RateLimitFailOpen'),
+        0,
+        1,
+      ),
     };
 
     this.dashboard = new Dashboard(this, 'Dashboard', {

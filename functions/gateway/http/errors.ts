@@ -1,3 +1,5 @@
+import { Header } from './header-names';
+
 /** Stable error codes: they are part of the public error contract (`error` in the JSON body). */
 export const ErrorCode = {
   badRequest: 'bad_request',
@@ -80,7 +82,7 @@ export class MethodNotAllowedError extends GatewayError {
   constructor(allowed: readonly string[], options?: Options) {
     super(405, ErrorCode.methodNotAllowed, `Allowed methods: ${allowed.join(', ')}`, {
       ...options,
-      headers: { allow: allowed.join(', '), ...options?.headers },
+      headers: { [Header.allow]: allowed.join(', '), ...options?.headers },
     });
   }
 }

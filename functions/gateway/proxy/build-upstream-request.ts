@@ -20,18 +20,6 @@ const GATEWAY_OWNED = new Set<string>([
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
-const upstreamTarget = (
-  upstream: string,
-  path: string,
-  rawQuery: string,
-): { origin: string; path: string } => {
-  const base = new URL(upstream);
-  const basePath = base.pathname.replace(/\/$/, '');
-  const query = rawQuery ? `?${rawQuery}` : '';
-  // Concatenated, not resolved through URL: the client's path and query go on byte for byte.
-  return { origin: base.origin, path: `${basePath}${path}${query}` };
-};
-
 const decodeBody = (event: FunctionUrlEvent): Uint8Array | undefined => {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   return event.isBase64Encoded
@@ -122,10 +110,14 @@ export const buildUpstreamRequest = (
       headers[names.permissions] = [...context.user.permissions].sort().join(',');
   }
 
-  const target = upstreamTarget(config.upstream, matched.upstreamPath, event.rawQueryString ?? '');
+  const { upstreamOrigin, upstreamBasePath } = matched.route;
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  // Concatenated, not resolved through URL: the client's path and query go on byte for byte.
+  const path = `${upstreamBasePath}${matched.upstreamPath}${query}`;
   return {
-    url: `${target.origin}${target.path}`,
-    ...target,
+    url: `${upstreamOrigin}${path}`,
+    origin: upstreamOrigin,
+    path,
     method,
     headers,
     ...(body ? { body } : {}),

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { BadGatewayError } from '../http/errors';
+import { Header } from '../http/header-names';
 import { readCapped } from '../http/read-capped';
 import type {
   Upstream,
@@ -59,7 +60,7 @@ const flattenHeaders = (
   let setCookies: string[] = [];
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    if (name === 'set-cookie') setCookies = Array.isArray(value) ? value : [value];
+    if (name === Header.setCookie) setCookies = Array.isArray(value) ? value : [value];
     else headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return { headers, setCookies };
@@ -93,17 +94,21 @@ export const fetchUpstream = (
   };
   const maxResponseBytes = options.maxResponseBytes ?? 6 * 1024 * 1024;
 
-  /** One attempt loop under the caller's deadline. */
-  const exchange = async (
+  /**
+   * Sends the request, retrying when that is safe (idempotent, failed before reaching the upstream)
+   * and the deadline has not passed. Errors come out as undici raised them.
+   */
+  const send = async (
     request: UpstreamRequest,
     signal: AbortSignal,
-  ): Promise<UpstreamResponse> => {
+    extra: Partial<Dispatcher.RequestOptions> = {},
+  ): Promise<Dispatcher.ResponseData> => {
     const dispatcher = agentFor(Math.min(request.connectTimeoutMs ?? 2000, request.timeoutMs));
     for (let attempt = 0; ; attempt += 1) {
-      let response: Dispatcher.ResponseData;
       try {
         // The dispatcher directly, with origin and path: no URL parsing per request.
-        response = await dispatcher.request({
+        return await dispatcher.request({
+          ...extra,
           origin: request.origin,
           path: request.path,
           method: request.method as Dispatcher.HttpMethod,
@@ -112,84 +117,58 @@ export const fetchUpstream = (
           signal,
         });
       } catch (error) {
-        if (
-          attempt < (request.retries ?? 1) &&
-          !signal.aborted &&
-          isRetryable(error, request.method)
-        )
-          continue;
-        throw toGatewayError(error, signal, 'connect');
+        const mayRetry = attempt < (request.retries ?? 1) && !signal.aborted;
+        if (!mayRetry || !isRetryable(error, request.method)) throw error;
       }
-      let body: Uint8Array;
-      try {
-        body = await readBody(response.body, maxResponseBytes);
-      } catch (error) {
-        throw toGatewayError(error, signal, 'body');
-      }
-      return { status: response.statusCode, ...flattenHeaders(response.headers), body };
+    }
+  };
+
+  /**
+   * Runs `work` under the route's deadline. A plain controller and timer: AbortSignal.timeout costs
+   * measurably more per request.
+   */
+  const underDeadline = async <T>(
+    timeoutMs: number,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> => {
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' })),
+      timeoutMs,
+    );
+    try {
+      return await withDeadline(work(deadline.signal), deadline.signal);
+    } catch (error) {
+      throw toGatewayError(error, deadline.signal, 'connect');
+    } finally {
+      clearTimeout(timer);
     }
   };
 
   return {
-    async forward(request: UpstreamRequest): Promise<UpstreamResponse> {
-      // One deadline for the whole exchange: every attempt and the body share the route's budget.
-      // A plain controller and timer: AbortSignal.timeout costs measurably more per request.
-      const deadline = new AbortController();
-      const timer = setTimeout(
-        () =>
-          deadline.abort(Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' })),
-        request.timeoutMs,
-      );
-      try {
-        return await withDeadline(exchange(request, deadline.signal), deadline.signal);
-      } catch (error) {
-        throw toGatewayError(error, deadline.signal, 'connect');
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    async stream(request: UpstreamRequest): Promise<UpstreamStreamResponse> {
-      const dispatcher = agentFor(Math.min(request.connectTimeoutMs ?? 2000, request.timeoutMs));
-      // The deadline covers getting the headers. After that a download or an event stream may
-      // last; only silence may not (undici's body timeout).
-      const deadline = new AbortController();
-      const timer = setTimeout(
-        () =>
-          deadline.abort(Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' })),
-        request.timeoutMs,
-      );
-      const attempts = async (): Promise<UpstreamStreamResponse> => {
-        for (let attempt = 0; ; attempt += 1) {
-          try {
-            const response = await dispatcher.request({
-              origin: request.origin,
-              path: request.path,
-              method: request.method as Dispatcher.HttpMethod,
-              headers: request.headers,
-              ...(request.body ? { body: request.body } : {}),
-              bodyTimeout: request.timeoutMs,
-              signal: deadline.signal,
-            });
-            return {
-              status: response.statusCode,
-              ...flattenHeaders(response.headers),
-              body: response.body,
-            };
-          } catch (error) {
-            const retry = attempt < (request.retries ?? 1) && !deadline.signal.aborted;
-            if (retry && isRetryable(error, request.method)) continue;
-            throw error;
-          }
+    // One deadline for the whole exchange: every attempt and the body share the route's budget.
+    forward: (request: UpstreamRequest): Promise<UpstreamResponse> =>
+      underDeadline(request.timeoutMs, async (signal) => {
+        const response = await send(request, signal);
+        let body: Uint8Array;
+        try {
+          body = await readBody(response.body, maxResponseBytes);
+        } catch (error) {
+          throw toGatewayError(error, signal, 'body');
         }
-      };
-      try {
-        return await withDeadline(attempts(), deadline.signal);
-      } catch (error) {
-        throw toGatewayError(error, deadline.signal, 'connect');
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+        return { status: response.statusCode, ...flattenHeaders(response.headers), body };
+      }),
+    // The deadline covers getting the headers. After that a download or an event stream may last;
+    // only silence may not (undici's body timeout).
+    stream: (request: UpstreamRequest): Promise<UpstreamStreamResponse> =>
+      underDeadline(request.timeoutMs, async (signal) => {
+        const response = await send(request, signal, { bodyTimeout: request.timeoutMs });
+        return {
+          status: response.statusCode,
+          ...flattenHeaders(response.headers),
+          body: response.body,
+        };
+      }),
     close: async () => {
       await Promise.all([...agents.values()].map((agent) => agent.close()));
     },

@@ -38,7 +38,18 @@ const compileRoute = (config: RouteConfig): CompiledRoute => {
   const stripSegments = config.strip_prefix
     ? config.strip_prefix.replace(/\/$/, '').split('/').length - 1
     : 0;
-  return { id: config.id ?? config.path, config, segments, prefix, methods, stripSegments, rank };
+  const upstream = new URL(config.upstream);
+  return {
+    id: config.id ?? config.path,
+    config,
+    segments,
+    prefix,
+    methods,
+    stripSegments,
+    rank,
+    upstreamOrigin: upstream.origin,
+    upstreamBasePath: upstream.pathname.replace(/\/$/, ''),
+  };
 };
 
 const shapeOf = (route: CompiledRoute): string =>

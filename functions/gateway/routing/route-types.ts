@@ -11,6 +11,10 @@ export interface CompiledRoute {
   /** True when the path ends in `/*`: it matches any path below the literal part. */
   readonly prefix: boolean;
   readonly methods: ReadonlySet<HttpMethod>;
+  /** The upstream URL's scheme, host and port, parsed once. */
+  readonly upstreamOrigin: string;
+  /** The upstream URL's path without a trailing slash (`''` for none); forwarded paths follow it. */
+  readonly upstreamBasePath: string;
   /** Number of leading path segments that `strip_prefix` removes before forwarding. */
   readonly stripSegments: number;
   /** Lexicographically larger is more specific; see `compileRoutes`. */
