@@ -2,7 +2,9 @@
  * `npm run bench:ratelimit`: our Redis token bucket against rate-limiter-flexible's RateLimiterRedis
  * (the most used Node limiter), on the same Redis, the same keys and the same concurrency, in one
  * run. Reports decisions per second, p50/p99 latency, Redis round trips per decision (commands the
- * client sent) and allowed-count accuracy for a 1000-request burst on a bucket of 100.
+ * client sent), Redis server time per decision (`INFO commandstats`: microseconds Redis spent in
+ * the contenders' EVALSHA/EVAL calls) and allowed-count accuracy for a 1000-request burst on a
+ * bucket of 100.
  *
  * The two run interleaved in batches of 1000 decisions, alternating who goes first, so machine
  * drift hits both alike. Environment: REDIS_URL (default redis://127.0.0.1:6379),
@@ -23,6 +25,16 @@ const KEYS = 100;
 const BATCH = 1000;
 
 type Decide = (key: string) => Promise<boolean>;
+
+/** Microseconds Redis has spent running scripts since its stats were last reset. */
+const scriptMicros = async (inspector: Redis): Promise<number> => {
+  const info = await inspector.info('commandstats');
+  let total = 0;
+  for (const match of info.matchAll(/^cmdstat_eval(?:sha)?:.*?usec=(\d+)/gm)) {
+    total += Number(match[1]);
+  }
+  return total;
+};
 
 /** A bucket shape both sides can express: `capacity` requests, refilled over `seconds`. */
 interface Shape {
@@ -112,6 +124,7 @@ const drive = async (decide: Decide, decisions: number, inFlight: number, keys: 
 /** One table row per contender for a scenario, measured interleaved in batches. */
 const cell = async (
   contenders: readonly Contender[],
+  inspector: Redis,
   title: string,
   options: { shape: Shape; inFlight: number; keys: number; decisions: number; rounds: number },
 ): Promise<void> => {
@@ -120,6 +133,7 @@ const cell = async (
     seconds: 0,
     commands: 0,
     allowed: 0,
+    serverMicros: 0,
   }));
   const batches = Math.max(1, Math.round(options.decisions / BATCH));
   for (let round = 0; round < options.rounds; round += 1) {
@@ -133,6 +147,7 @@ const cell = async (
         const contender = contenders[index] as Contender;
         const stat = stats[index] as (typeof stats)[number];
         contender.commands = 0;
+        const serverBefore = await scriptMicros(inspector);
         const result = await drive(
           deciders[index] as Decide,
           BATCH,
@@ -142,6 +157,7 @@ const cell = async (
         stat.latencies.push(...result.latencies);
         stat.seconds += result.seconds;
         stat.commands += contender.commands;
+        stat.serverMicros += (await scriptMicros(inspector)) - serverBefore;
         stat.allowed += result.allowed;
       }
     }
@@ -153,23 +169,25 @@ const cell = async (
       ...summary,
       perSecond: summary.n / stat.seconds,
       roundTrips: stat.commands / summary.n,
+      serverMicros: stat.serverMicros / summary.n,
     };
     console.log(
-      `  ${String(contenders[index]?.name).padEnd(24)} ${row.perSecond.toFixed(0).padStart(7)} decisions/s  p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms  round trips/decision ${row.roundTrips.toFixed(3)}  allowed ${((stat.allowed / summary.n) * 100).toFixed(1)}%`,
+      `  ${String(contenders[index]?.name).padEnd(24)} ${row.perSecond.toFixed(0).padStart(7)} decisions/s  p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms  round trips/decision ${row.roundTrips.toFixed(3)}  Redis ${row.serverMicros.toFixed(2)} µs/decision  allowed ${((stat.allowed / summary.n) * 100).toFixed(1)}%`,
     );
     return row;
   });
   const [a, b] = rows;
   if (a && b) {
     console.log(
-      `  ratio ours/peer: throughput ${ratio(a.perSecond / b.perSecond)}  p50 ${ratio(a.p50 / b.p50)}  p99 ${ratio(a.p99 / b.p99)}`,
+      `  ratio ours/peer: throughput ${ratio(a.perSecond / b.perSecond)}  p50 ${ratio(a.p50 / b.p50)}  p99 ${ratio(a.p99 / b.p99)}  Redis time ${ratio(a.serverMicros / b.serverMicros)}`,
     );
   }
 };
 
 const main = async (): Promise<void> => {
   const contenders = [ours(), peer()];
-  await Promise.all(contenders.map((c) => c.client.ping()));
+  const inspector = new Redis(REDIS_URL);
+  await Promise.all([...contenders.map((c) => c.client.ping()), inspector.ping()]);
   console.log(
     `rate limit benchmark: ${REDIS_URL}, Node ${process.version}, ${ROUNDS} rounds of ${DECISIONS} decisions per scenario`,
   );
@@ -178,6 +196,7 @@ const main = async (): Promise<void> => {
   for (const inFlight of [1, 50]) {
     await cell(
       contenders,
+      inspector,
       `allowed traffic: ${KEYS} keys with room to spare, ${inFlight} in flight`,
       {
         shape: roomy,
@@ -190,6 +209,7 @@ const main = async (): Promise<void> => {
   }
   await cell(
     contenders,
+    inspector,
     'flood: one bucket of 100 per second, 50 in flight (most requests refused)',
     {
       shape: { capacity: 100, seconds: 1 },
@@ -212,7 +232,7 @@ const main = async (): Promise<void> => {
     );
   }
 
-  await Promise.all(contenders.map((c) => c.client.quit()));
+  await Promise.all([...contenders.map((c) => c.client.quit()), inspector.quit()]);
 };
 
 main().catch((error: unknown) => {

@@ -5,7 +5,12 @@ import { type GatewayMiddleware, type GatewayRequest, requestState } from '../ht
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { bucketKey } from '../ratelimit/bucket-key';
 import { rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
-import { type RateDecision, type RateLimiter, RateLimiterError } from '../ratelimit/rate-limiter';
+import {
+  type BucketSpec,
+  type RateDecision,
+  type RateLimiter,
+  RateLimiterError,
+} from '../ratelimit/rate-limiter';
 
 export interface RateLimitOptions {
   readonly limiter: RateLimiter;
@@ -23,6 +28,22 @@ export interface RateLimitOptions {
  * through (logged and counted), `fail_closed` answers 503.
  */
 export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
+  // One spec per route's limit for the life of the container: limiters work out (and cache) the
+  // arithmetic of a spec once, keyed by the object.
+  const specs = new WeakMap<RateLimitConfig, BucketSpec>();
+  const specOf = (limit: RateLimitConfig): BucketSpec => {
+    let spec = specs.get(limit);
+    if (!spec) {
+      spec = {
+        capacity: limit.capacity,
+        refillPerSecond: limit.refill_per_second,
+        cost: limit.cost,
+      };
+      specs.set(limit, spec);
+    }
+    return spec;
+  };
+
   const rateLimitBefore = async (request: GatewayRequest): Promise<void> => {
     const state = requestState(request.context);
     const route = state.route?.route;
@@ -37,11 +58,7 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
     });
     let decision: RateDecision;
     try {
-      decision = await options.limiter.take(key, {
-        capacity: limit.capacity,
-        refillPerSecond: limit.refill_per_second,
-        cost: limit.cost,
-      });
+      decision = await options.limiter.take(key, specOf(limit));
     } catch (error) {
       const failure = error instanceof RateLimiterError ? error.failure : 'error';
       if (limit.on_error === 'fail_closed') {

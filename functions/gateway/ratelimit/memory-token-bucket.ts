@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { bucketShape, decisionFromAhead } from './bucket-shape';
 import type { BucketSpec, RateDecision, RateLimiter } from './rate-limiter';
 
 /**
@@ -17,30 +18,15 @@ export class MemoryTokenBucket implements RateLimiter {
       options.nowMicros ?? (() => Math.floor((performance.timeOrigin + performance.now()) * 1000));
   }
 
-  async take(key: string, { capacity, refillPerSecond, cost }: BucketSpec): Promise<RateDecision> {
+  async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
+    const shape = bucketShape(bucket);
     const now = this.#nowMicros();
-    const interval = 1_000_000 / refillPerSecond;
-    const tolerance = capacity * interval;
     const tat = Math.max(this.#fullAt.get(key) ?? now, now);
-    const newTat = tat + cost * interval;
-    const allowAt = newTat - tolerance;
-    if (now < allowAt) {
-      return {
-        allowed: false,
-        remaining: Math.floor((now - (tat - tolerance)) / interval),
-        resetMs: Math.ceil((tat - now) / 1000),
-        retryAfterMs: Math.ceil((allowAt - now) / 1000),
-      };
-    }
-    const resetMs = Math.ceil((newTat - now) / 1000);
+    const newTat = tat + shape.increment;
+    if (newTat - shape.tolerance > now) return decisionFromAhead(shape, false, tat - now);
     // The script's PX expiry is hygiene here: a bucket past its full time reads as full anyway
     // (tat < now), and the LRU bound keeps memory in check without per-entry timers.
     this.#fullAt.set(key, newTat);
-    return {
-      allowed: true,
-      remaining: Math.floor((tolerance - (newTat - now)) / interval),
-      resetMs,
-      retryAfterMs: 0,
-    };
+    return decisionFromAhead(shape, true, newTat - now);
   }
 }

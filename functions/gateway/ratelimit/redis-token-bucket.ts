@@ -1,3 +1,4 @@
+import { bucketShape, decisionFromAhead } from './bucket-shape';
 import {
   type BucketSpec,
   type RateDecision,
@@ -8,29 +9,36 @@ import { type RedisClient, whenReady } from './redis-client';
 import tokenBucketLua from './token-bucket.lua';
 
 const COMMAND = 'gatewayTokenBucket';
-type TokenBucketCommand = (
-  key: string,
-  capacity: number,
-  rate: number,
-  cost: number,
-) => Promise<unknown>;
-
-const isIntegerArray = (reply: unknown): reply is [number, number, number, number] =>
-  Array.isArray(reply) && reply.length === 4 && reply.every((value) => Number.isInteger(value));
+type TokenBucketCommand = (key: string, tolerance: string, increment: string) => Promise<unknown>;
 
 const classify = (error: unknown): RateLimiterError => {
   const message = error instanceof Error ? error.message : '';
   if (/timed out/i.test(message)) return new RateLimiterError('timeout', { cause: error });
-  if (/writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ready/i.test(message)) {
+  if (/writeable|connection is|ECONNREFUSED|ECONNRESET|ready/i.test(message)) {
     return new RateLimiterError('unavailable', { cause: error });
   }
   return new RateLimiterError('error', { cause: error });
+};
+
+const rejectClassified = (error: unknown): never => {
+  throw classify(error);
+};
+
+/** The script's reply, `[allowed 0|1, ahead in nanoseconds]`, or `undefined` if it is not that. */
+const parseReply = (reply: unknown): [0 | 1, number] | undefined => {
+  if (!Array.isArray(reply) || reply.length !== 2) return undefined;
+  const [allowed, aheadNs] = reply as unknown[];
+  if ((allowed !== 0 && allowed !== 1) || !Number.isInteger(aheadNs)) return undefined;
+  return [allowed, aheadNs as number];
 };
 
 /**
  * `RateLimiter` on Redis: `token-bucket.lua` registered with ioredis `defineCommand`, so each take
  * is one EVALSHA round trip (ioredis falls back to EVAL on NOSCRIPT, e.g. after a failover).
  * Works with a standalone client and with a Cluster (one key per call, hash-tagged by the caller).
+ *
+ * `take` chains promises instead of awaiting: this sits on every request's path, and each `async`
+ * layer costs a promise and a microtask turn (bench/ratelimit.ts measures the whole take).
  */
 export class RedisTokenBucket implements RateLimiter {
   readonly #run: TokenBucketCommand;
@@ -47,20 +55,33 @@ export class RedisTokenBucket implements RateLimiter {
     this.#run = command.bind(client);
   }
 
-  async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
-    let reply: unknown;
+  take(key: string, bucket: BucketSpec): Promise<RateDecision> {
+    if (this.#client.status !== 'ready') {
+      return whenReady(this.#client, this.#readyWaitMs).then(
+        () => this.#send(key, bucket),
+        rejectClassified,
+      );
+    }
+    return this.#send(key, bucket);
+  }
+
+  #send(key: string, bucket: BucketSpec): Promise<RateDecision> {
+    const shape = bucketShape(bucket);
+    const [tolerance, increment] = shape.scriptArgs;
+    let pending: Promise<unknown>;
     try {
-      if (this.#client.status !== 'ready') await whenReady(this.#client, this.#readyWaitMs);
-      reply = await this.#run(key, bucket.capacity, bucket.refillPerSecond, bucket.cost);
+      pending = this.#run(key, tolerance, increment);
     } catch (error) {
-      throw classify(error);
+      return Promise.reject(classify(error));
     }
-    if (!isIntegerArray(reply)) {
-      throw new RateLimiterError('bad_reply', {
-        cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
-      });
-    }
-    const [allowed, remaining, resetMs, retryAfterMs] = reply;
-    return { allowed: allowed === 1, remaining, resetMs, retryAfterMs };
+    return pending.then((reply) => {
+      const parsed = parseReply(reply);
+      if (!parsed) {
+        throw new RateLimiterError('bad_reply', {
+          cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
+        });
+      }
+      return decisionFromAhead(shape, parsed[0] === 1, parsed[1] / 1000);
+    }, rejectClassified);
   }
 }

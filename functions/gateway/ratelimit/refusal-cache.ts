@@ -30,7 +30,7 @@ export class RefusalCache implements RateLimiter {
     this.#now = options.now ?? (() => performance.now());
   }
 
-  async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
+  take(key: string, bucket: BucketSpec): Promise<RateDecision> {
     const now = this.#now();
     // Most traffic is allowed and most buckets were never refused: skip the lookup then.
     const refusal = this.#refusals.size === 0 ? undefined : this.#refusals.get(key);
@@ -40,31 +40,37 @@ export class RefusalCache implements RateLimiter {
       bucket.cost >= refusal.cost &&
       bucket.capacity === refusal.limitCapacity
     ) {
-      return {
+      return Promise.resolve({
         allowed: false,
         remaining: 0,
         resetMs: Math.ceil(refusal.fullAt - now),
         retryAfterMs: Math.ceil(refusal.until - now),
-      };
+      });
     }
-    const decision = await this.#inner.take(key, bucket);
-    if (decision.allowed) {
-      if (refusal) this.#refusals.delete(key);
-    } else if (decision.retryAfterMs > 1) {
-      // The store rounds its wait up to a whole millisecond and decided after `now`: one
-      // millisecond less keeps the local window inside the true one.
-      const windowMs = decision.retryAfterMs - 1;
-      this.#refusals.set(
-        key,
-        {
-          cost: bucket.cost,
-          until: now + windowMs,
-          fullAt: now + decision.resetMs,
-          limitCapacity: bucket.capacity,
-        },
-        { ttl: windowMs },
-      );
-    }
-    return decision;
+    // A chained callback rather than `async`/`await`: one promise less on every request's path.
+    return this.#inner.take(key, bucket).then((decision) => {
+      if (decision.allowed) {
+        if (refusal) this.#refusals.delete(key);
+      } else if (decision.retryAfterMs > 1) {
+        this.#remember(key, bucket, now, decision);
+      }
+      return decision;
+    });
+  }
+
+  #remember(key: string, bucket: BucketSpec, now: number, decision: RateDecision): void {
+    // The store rounds its wait up to a whole millisecond and decided after `now`: one
+    // millisecond less keeps the local window inside the true one.
+    const windowMs = decision.retryAfterMs - 1;
+    this.#refusals.set(
+      key,
+      {
+        cost: bucket.cost,
+        until: now + windowMs,
+        fullAt: now + decision.resetMs,
+        limitCapacity: bucket.capacity,
+      },
+      { ttl: windowMs },
+    );
   }
 }

@@ -1,49 +1,42 @@
 -- Token bucket, one call per request, atomic on the server, kept as GCRA (the generic cell rate
 -- algorithm): instead of a token count and a refill time, the bucket stores one number, the time at
 -- which it will be full again (TAT). It is the same bucket, exactly:
---   tokens(now) = capacity - max(0, TAT - now) * rate
+--   tokens(now) = capacity - max(0, TAT - now) / interval
 -- and refilling by elapsed time is implicit in `now` moving on. One value means one GET and one
 -- SET ... PX (the expiry is the time until full), and a refused request writes nothing.
 --
--- KEYS[1]  the bucket (a string: TAT in microseconds)
--- ARGV[1]  capacity (tokens)
--- ARGV[2]  refill rate (tokens per second)
--- ARGV[3]  cost of this request (tokens)
+-- KEYS[1]  the bucket (a string: TAT in Redis microseconds)
+-- ARGV[1]  tolerance: capacity x interval, in microseconds (how far TAT may run ahead of now)
+-- ARGV[2]  increment: cost x interval, in microseconds (what this request adds to TAT)
 --
--- Returns { allowed (0|1), remaining (whole tokens), reset_ms (until full), retry_after_ms (0 if allowed) }.
+-- Returns { allowed (0|1), ahead } with ahead = TAT - now in nanoseconds (after the take when
+-- allowed, unchanged when refused). The client turns that into remaining, reset and retry-after
+-- (bucket-shape.ts), so this script does no division, rounding or per-call unit conversion: its
+-- cost is the floor of TIME + GET + SET (bench/ratelimit.ts, `redis-cli INFO commandstats`).
 --
 -- Time is the Redis server's (TIME), never a client's: every gateway container sees one clock.
 -- Numbers passed to redis.call keep full double precision (Lua's tostring would keep 14 digits).
--- Globals are read once into locals: each global access in Redis' sandboxed Lua goes through a
--- metatable, which made this script measurably slower (bench/ratelimit.ts).
+-- redis.call is read once into a local: each global access in Redis' sandboxed Lua goes through
+-- a metatable. `x % 1` is Lua's inline floor remainder: x + (-x) % 1 is ceil(x) without a call.
 
 local call = redis.call
-local num = tonumber
-local floor = math.floor
-
 local key, argv = KEYS[1], ARGV
-local capacity, rate, cost = num(argv[1]), num(argv[2]), num(argv[3])
 
 local time = call('TIME')
 local now = time[1] * 1000000 + time[2]
 
-local interval = 1000000 / rate -- microseconds per token
-local tolerance = capacity * interval -- how far TAT may run ahead of now: a full bucket's worth
-
-local tat = num(call('GET', key)) or now
+local tat = tonumber(call('GET', key)) or now
 if tat < now then
   tat = now -- the bucket is full; time past full refills nothing
 end
 
-local new_tat = tat + cost * interval
-local allow_at = new_tat - tolerance
-
-if now < allow_at then
-  -- Refused: nothing changes. ceil(x) is written -floor(-x).
-  return { 0, floor((now - (tat - tolerance)) / interval), -floor((now - tat) / 1000), -floor((now - allow_at) / 1000) }
+local new_tat = tat + argv[2]
+if new_tat - argv[1] > now then
+  return { 0, (tat - now) * 1000 } -- refused: nothing changes
 end
 
-local reset_ms = -floor((now - new_tat) / 1000)
+local ahead = new_tat - now
+local reset_ms = ahead / 1000
 -- A full bucket is the same as no bucket, so the key lives only until it would be full.
-call('SET', key, new_tat, 'PX', reset_ms)
-return { 1, floor((tolerance - (new_tat - now)) / interval), reset_ms, 0 }
+call('SET', key, new_tat, 'PX', reset_ms + (-reset_ms) % 1)
+return { 1, ahead * 1000 }

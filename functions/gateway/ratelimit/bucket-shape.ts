@@ -1,0 +1,52 @@
+import type { BucketSpec, RateDecision } from './rate-limiter';
+
+/**
+ * A bucket's settings in the units the GCRA arithmetic uses, worked out once per spec. GCRA keeps one
+ * number per bucket, the time at which it is full again (TAT); `ahead` below is TAT - now, so the
+ * tokens in the bucket are `(tolerance - ahead) / interval`.
+ */
+export interface BucketShape {
+  /** Microseconds per token. */
+  readonly interval: number;
+  /** How far TAT may run ahead of now: a full bucket's worth of microseconds. */
+  readonly tolerance: number;
+  /** Microseconds one request adds to TAT (its cost). */
+  readonly increment: number;
+  /** `tolerance` and `increment` as the Lua script's ARGV, formatted once rather than per call. */
+  readonly scriptArgs: readonly [string, string];
+}
+
+const shapes = new WeakMap<BucketSpec, BucketShape>();
+
+/**
+ * Specs are built once per route (see the rate-limit middleware), so this is a WeakMap hit per
+ * request. The doubles are the same ones `token-bucket.lua` computed before these moved here, and
+ * `String(x)` is the shortest text that reads back as exactly `x`, so Redis sees the same numbers.
+ */
+export const bucketShape = (spec: BucketSpec): BucketShape => {
+  let shape = shapes.get(spec);
+  if (!shape) {
+    const interval = 1_000_000 / spec.refillPerSecond;
+    const tolerance = spec.capacity * interval;
+    const increment = spec.cost * interval;
+    shape = { interval, tolerance, increment, scriptArgs: [String(tolerance), String(increment)] };
+    shapes.set(spec, shape);
+  }
+  return shape;
+};
+
+/**
+ * The decision a take reaches, from whether it was allowed and how far TAT then runs ahead of now
+ * (microseconds; after the take when allowed, unchanged when refused). One place for the rounding
+ * both limiters share: whole tokens down, waits up to the next millisecond.
+ */
+export const decisionFromAhead = (
+  shape: BucketShape,
+  allowed: boolean,
+  ahead: number,
+): RateDecision => ({
+  allowed,
+  remaining: Math.floor((shape.tolerance - ahead) / shape.interval),
+  resetMs: Math.ceil(ahead / 1000),
+  retryAfterMs: allowed ? 0 : Math.ceil((ahead + shape.increment - shape.tolerance) / 1000),
+});

@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import { RateLimiterError } from '../../../functions/gateway/ratelimit/rate-limiter';
+import type { RedisClient } from '../../../functions/gateway/ratelimit/redis-client';
+import { RedisTokenBucket } from '../../../functions/gateway/ratelimit/redis-token-bucket';
+
+/**
+ * The error paths of the Redis limiter, which a healthy Redis never takes: replies and failures are
+ * scripted here. The script itself is tested against the real Redis (test/integration).
+ */
+class ScriptedClient extends EventEmitter {
+  status = 'ready';
+  sent: unknown[][] = [];
+  answer: (...args: unknown[]) => Promise<unknown> = async () => [1, 3_000_000_000];
+
+  defineCommand(name: string): void {
+    Object.assign(this, {
+      [name]: (...args: unknown[]) => {
+        this.sent.push(args);
+        return this.answer(...args);
+      },
+    });
+  }
+}
+
+const spec = { capacity: 10, refillPerSecond: 1, cost: 3 };
+
+const setup = () => {
+  const client = new ScriptedClient();
+  // The limiter uses only status, events and the defined command, which the stub provides.
+  const limiter = new RedisTokenBucket(client as unknown as RedisClient, 50);
+  return { client, limiter };
+};
+
+const failureOf = async (promise: Promise<unknown>): Promise<string> => {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(RateLimiterError);
+  return (error as RateLimiterError).failure;
+};
+
+describe('RedisTokenBucket', () => {
+  it('sends the bucket as tolerance and increment in microseconds', async () => {
+    const { client, limiter } = setup();
+
+    const decision = await limiter.take('rl:k', spec);
+
+    expect(client.sent).toEqual([['rl:k', '10000000', '3000000']]);
+    expect(decision).toEqual({ allowed: true, remaining: 7, resetMs: 3000, retryAfterMs: 0 });
+  });
+
+  it.each([
+    ['a reply of the wrong length', [1]],
+    ['a non-integer', [1, 'x']],
+    ['an unknown verdict', [2, 0]],
+    ['no array at all', 'OK'],
+  ])('rejects %s as bad_reply', async (_what, reply) => {
+    const { client, limiter } = setup();
+    client.answer = async () => reply;
+
+    expect(await failureOf(limiter.take('rl:k', spec))).toBe('bad_reply');
+  });
+
+  it.each([
+    ['Command timed out', 'timeout'],
+    ["Stream isn't writeable and enableOfflineQueue options is false", 'unavailable'],
+    ['connect ECONNREFUSED 127.0.0.1:6379', 'unavailable'],
+    ['ERR Error running script', 'error'],
+  ])('classifies "%s" as %s', async (message, failure) => {
+    const { client, limiter } = setup();
+    client.answer = () => Promise.reject(new Error(message));
+
+    expect(await failureOf(limiter.take('rl:k', spec))).toBe(failure);
+  });
+
+  it('classifies a command that throws before sending', async () => {
+    const { client, limiter } = setup();
+    client.answer = () => {
+      throw new Error('Connection is closed.');
+    };
+
+    expect(await failureOf(limiter.take('rl:k', spec))).toBe('unavailable');
+  });
+
+  it('waits for a first connection that becomes ready in time', async () => {
+    const { client, limiter } = setup();
+    client.status = 'connecting';
+    setTimeout(() => {
+      client.status = 'ready';
+      client.emit('ready');
+    }, 5);
+
+    expect((await limiter.take('rl:k', spec)).allowed).toBe(true);
+  });
+
+  it('gives up on a first connection that takes too long', async () => {
+    const { client, limiter } = setup();
+    client.status = 'connecting';
+
+    expect(await failureOf(limiter.take('rl:k', spec))).toBe('timeout');
+    expect(client.sent).toEqual([]);
+  });
+
+  it('fails at once when the connection has ended', async () => {
+    const { client, limiter } = setup();
+    client.status = 'end';
+
+    expect(await failureOf(limiter.take('rl:k', spec))).toBe('unavailable');
+    expect(client.sent).toEqual([]);
+  });
+});
