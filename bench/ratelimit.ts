@@ -14,6 +14,7 @@ import '../dev/lua-require-hook';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { CircuitBreakerRateLimiter } from '../functions/gateway/ratelimit/circuit-breaker';
 import { RedisTokenBucket } from '../functions/gateway/ratelimit/redis-token-bucket';
 import { RefusalCache } from '../functions/gateway/ratelimit/refusal-cache';
 import { ratio, summarize } from './stats';
@@ -64,8 +65,10 @@ const countingClient = (contender: { commands: number }): Redis => {
 const ours = (): Contender => {
   const contender = { name: 'gateway token bucket', commands: 0 } as Contender;
   const client = countingClient(contender);
-  // As wireRateLimiter builds it, less the circuit breaker, which never trips here.
-  const bucket = new RefusalCache(new RedisTokenBucket(client, 1000));
+  // As wireRateLimiter builds it (the circuit breaker never trips here, but it is on the path).
+  const bucket = new RefusalCache(
+    new CircuitBreakerRateLimiter(new RedisTokenBucket(client, 1000)),
+  );
   return Object.assign(contender, {
     client,
     limiter: ({ capacity, seconds }: Shape): Decide => {

@@ -44,27 +44,36 @@ export class CircuitBreakerRateLimiter implements RateLimiter {
     return this.#now() < this.#openUntil ? 'open' : 'half_open';
   }
 
-  async take(key: string, bucket: BucketSpec): Promise<RateDecision> {
+  take(key: string, bucket: BucketSpec): Promise<RateDecision> {
     const state = this.state;
     if (state === 'open' || (state === 'half_open' && this.#probing)) {
-      throw new RateLimiterError('circuit_open');
+      return Promise.reject(new RateLimiterError('circuit_open'));
     }
     const probe = state === 'half_open';
     this.#probing = probe;
+    let pending: Promise<RateDecision>;
     try {
-      const decision = await this.#inner.take(key, bucket);
-      if (this.#failures >= this.#threshold) this.#onStateChange?.('closed');
-      this.#failures = 0;
-      return decision;
+      pending = this.#inner.take(key, bucket);
     } catch (error) {
-      this.#failures += 1;
-      if (this.#failures >= this.#threshold) {
-        if (this.#failures === this.#threshold || probe) this.#onStateChange?.('open');
-        this.#openUntil = this.#now() + this.#openMs;
-      }
-      throw error;
-    } finally {
-      if (probe) this.#probing = false;
+      pending = Promise.reject(error);
     }
+    // Chained rather than awaited: this is on every request's path (see RedisTokenBucket).
+    return pending.then(
+      (decision) => {
+        if (probe) this.#probing = false;
+        if (this.#failures >= this.#threshold) this.#onStateChange?.('closed');
+        this.#failures = 0;
+        return decision;
+      },
+      (error: unknown) => {
+        if (probe) this.#probing = false;
+        this.#failures += 1;
+        if (this.#failures >= this.#threshold) {
+          if (this.#failures === this.#threshold || probe) this.#onStateChange?.('open');
+          this.#openUntil = this.#now() + this.#openMs;
+        }
+        throw error;
+      },
+    );
   }
 }
