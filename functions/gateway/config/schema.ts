@@ -34,6 +34,9 @@ const permissionName = z
   .string()
   .regex(/^[A-Za-z0-9_.:*-]{1,128}$/, { error: 'must be 1-128 of A-Z a-z 0-9 _ . : * -' });
 
+/** Ten years: far beyond any quota, far inside what the script's integer reply can carry. */
+const MAX_REFILL_SECONDS = 10 * 366 * 24 * 3600;
+
 export const rateLimitSchema = z
   .strictObject({
     capacity: z.int().positive(),
@@ -48,7 +51,17 @@ export const rateLimitSchema = z
   .refine((limit) => !(limit.capacity >= 1) || limit.cost <= limit.capacity, {
     path: ['cost'],
     error: 'must not exceed capacity (such a request could never pass)',
-  });
+  })
+  // The Lua script answers in integer nanoseconds: a bucket must refill within that range.
+  .refine(
+    (limit) =>
+      !(limit.capacity >= 1 && limit.refill_per_second > 0) ||
+      limit.capacity / limit.refill_per_second <= MAX_REFILL_SECONDS,
+    {
+      path: ['refill_per_second'],
+      error: 'too slow: a bucket must refill from empty within 10 years',
+    },
+  );
 
 export const routeSchema = z
   .strictObject({

@@ -19,6 +19,12 @@ export interface BucketShape {
 const shapes = new WeakMap<BucketSpec, BucketShape>();
 
 /**
+ * The script replies with TAT - now in integer nanoseconds, which Redis carries as a signed 64-bit
+ * integer: about 292 years of microseconds. The config refuses buckets slower than 10 years.
+ */
+const MAX_TOLERANCE_MICROS = 9e15;
+
+/**
  * Specs are built once per route (see the rate-limit middleware), so this is a WeakMap hit per
  * request. The doubles are the same ones `token-bucket.lua` computed before these moved here, and
  * `String(x)` is the shortest text that reads back as exactly `x`, so Redis sees the same numbers.
@@ -29,6 +35,9 @@ export const bucketShape = (spec: BucketSpec): BucketShape => {
     const interval = 1_000_000 / spec.refillPerSecond;
     const tolerance = spec.capacity * interval;
     const increment = spec.cost * interval;
+    if (!(tolerance <= MAX_TOLERANCE_MICROS)) {
+      throw new RangeError(`bucket refills too slowly: ${tolerance} us from empty`);
+    }
     shape = { interval, tolerance, increment, scriptArgs: [String(tolerance), String(increment)] };
     shapes.set(spec, shape);
   }

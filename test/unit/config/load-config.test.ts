@@ -254,6 +254,22 @@ describe('Config: rate limits', () => {
     ]);
   });
 
+  it('refuses a bucket that takes more than ten years to refill, and takes a yearly quota', () => {
+    expect(
+      problemsOf(
+        `routes:${route('    rate_limit: { capacity: 1000000, refill_per_second: 0.001 }')}`,
+      ),
+    ).toEqual([
+      'routes[0].rate_limit.refill_per_second: too slow: a bucket must refill from empty within 10 years',
+    ]);
+    const yearly = parseConfig(
+      `routes:${route('    rate_limit: { capacity: 31536, refill_per_second: 0.001 }')}`,
+      'gateway.yml',
+      {},
+    );
+    expect(yearly.routes[0]?.rate_limit).toMatchObject({ capacity: 31536 });
+  });
+
   it('refuses global buckets of different sizes', () => {
     const problems = problemsOf(`routes:
   - { path: /a, methods: [GET], upstream: "http://a", rate_limit: { capacity: 5, refill_per_second: 1, scope: global } }

@@ -8,6 +8,12 @@ describe('bucketShape', () => {
     expect(bucketShape({ ...spec })).not.toBe(bucketShape(spec));
   });
 
+  it('refuses a bucket whose refill time the script could not express', () => {
+    expect(() => bucketShape({ capacity: 1e9, refillPerSecond: 1e-9, cost: 1 })).toThrow(
+      RangeError,
+    );
+  });
+
   it('formats the script arguments so that they read back as exactly the same doubles', () => {
     const shape = bucketShape({ capacity: 7, refillPerSecond: 3, cost: 2 });
 
