@@ -24,14 +24,23 @@ export class RedisProcess {
   #child: ChildProcess | undefined;
   port = 0;
 
-  async start(port?: number): Promise<void> {
+  /** @param extraArgs more `redis-server` options, e.g. `--cluster-enabled yes`. */
+  async start(port?: number, extraArgs: readonly string[] = []): Promise<void> {
     this.port = port ?? (await freePort());
     this.#child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        ...extraArgs,
+      ],
+      { stdio: 'ignore' },
     );
     const probe = new Redis({
       port: this.port,
