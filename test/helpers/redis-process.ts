@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 /** The machine's Redis, which CI makes sure answers. */
 export const SHARED_REDIS = { host: '127.0.0.1', port: 6379 } as const;
 
-const freePort = async (): Promise<number> => {
+export const freePort = async (): Promise<number> => {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
@@ -24,8 +24,11 @@ export class RedisProcess {
   #child: ChildProcess | undefined;
   port = 0;
 
-  /** @param extraArgs more `redis-server` options, e.g. `--cluster-enabled yes`. */
-  async start(port?: number, extraArgs: readonly string[] = []): Promise<void> {
+  /**
+   * @param extraArgs more `redis-server` options, e.g. `--cluster-enabled yes`.
+   * @param password the server's `requirepass`, which the readiness probe must then send.
+   */
+  async start(port?: number, extraArgs: readonly string[] = [], password?: string): Promise<void> {
     this.port = port ?? (await freePort());
     this.#child = spawn(
       'redis-server',
@@ -38,6 +41,7 @@ export class RedisProcess {
         '',
         '--appendonly',
         'no',
+        ...(password ? ['--requirepass', password] : []),
         ...extraArgs,
       ],
       { stdio: 'ignore' },
@@ -45,6 +49,7 @@ export class RedisProcess {
     const probe = new Redis({
       port: this.port,
       lazyConnect: true,
+      ...(password ? { password } : {}),
       retryStrategy: () => null,
       maxRetriesPerRequest: 0,
     });

@@ -25,6 +25,15 @@ const positive = (name: string, value: string | undefined, fallback: number): nu
   return number;
 };
 
+const portNumber = (value: string | undefined): number => {
+  if (value === undefined || value === '') return 6379;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`REDIS_PORT must be a port number (1-65535), got "${value}"`);
+  }
+  return port;
+};
+
 /**
  * Redis connection settings from `REDIS_URL` (`redis://` or `rediss://` for TLS, with an optional
  * password) or from `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`, `REDIS_TLS`; plus `REDIS_CLUSTER`,
@@ -55,7 +64,7 @@ export const redisSettingsFromEnv = (env: Env = process.env): RedisSettings | un
   return {
     ...common,
     host: env.REDIS_HOST,
-    port: positive('REDIS_PORT', env.REDIS_PORT, 6379),
+    port: portNumber(env.REDIS_PORT),
     tls: flag(env.REDIS_TLS),
     ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
   };

@@ -1,0 +1,77 @@
+import { redisSettingsFromEnv } from '../../../functions/gateway/ratelimit/redis-settings';
+
+describe('redisSettingsFromEnv', () => {
+  it('keeps rate limits in memory when neither REDIS_URL nor REDIS_HOST is set', () => {
+    expect(redisSettingsFromEnv({})).toBeUndefined();
+  });
+
+  it('reads REDIS_URL, with TLS for rediss:// and a percent-encoded password', () => {
+    expect(
+      redisSettingsFromEnv({ REDIS_URL: 'rediss://:p%40ss%2Fword@cache.example:6380' }),
+    ).toEqual({
+      host: 'cache.example',
+      port: 6380,
+      tls: true,
+      password: 'p@ss/word',
+      cluster: false,
+      commandTimeoutMs: 50,
+      connectTimeoutMs: 1000,
+    });
+  });
+
+  it('reads an ACL user from REDIS_URL and defaults the port', () => {
+    expect(redisSettingsFromEnv({ REDIS_URL: 'redis://gateway:secret@10.0.0.5' })).toMatchObject({
+      host: '10.0.0.5',
+      port: 6379,
+      tls: false,
+      username: 'gateway',
+      password: 'secret',
+    });
+  });
+
+  it('takes REDIS_PASSWORD when the URL carries none (the stack sets it from Secrets Manager)', () => {
+    expect(
+      redisSettingsFromEnv({ REDIS_URL: 'rediss://cache.example:6379', REDIS_PASSWORD: 'token' }),
+    ).toMatchObject({ password: 'token', tls: true });
+  });
+
+  it('reads the fields one by one, with cluster mode and timeouts', () => {
+    expect(
+      redisSettingsFromEnv({
+        REDIS_HOST: 'clustercfg.example',
+        REDIS_PORT: '6379',
+        REDIS_TLS: 'true',
+        REDIS_PASSWORD: 'token',
+        REDIS_CLUSTER: '1',
+        REDIS_COMMAND_TIMEOUT_MS: '25',
+        REDIS_CONNECT_TIMEOUT_MS: '500',
+      }),
+    ).toEqual({
+      host: 'clustercfg.example',
+      port: 6379,
+      tls: true,
+      password: 'token',
+      cluster: true,
+      commandTimeoutMs: 25,
+      connectTimeoutMs: 500,
+    });
+  });
+
+  it.each([
+    [{ REDIS_URL: 'http://cache.example' }, 'REDIS_URL must start with redis:// or rediss://'],
+    [
+      { REDIS_HOST: 'cache', REDIS_PORT: 'abc' },
+      'REDIS_PORT must be a port number (1-65535), got "abc"',
+    ],
+    [
+      { REDIS_HOST: 'cache', REDIS_PORT: '6379.5' },
+      'REDIS_PORT must be a port number (1-65535), got "6379.5"',
+    ],
+    [
+      { REDIS_HOST: 'cache', REDIS_COMMAND_TIMEOUT_MS: '0' },
+      'REDIS_COMMAND_TIMEOUT_MS must be a positive number, got "0"',
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(() => redisSettingsFromEnv(env)).toThrow(message);
+  });
+});
