@@ -11,8 +11,9 @@
 --
 -- Returns { allowed (0|1), ahead } with ahead = TAT - now in nanoseconds (after the take when
 -- allowed, unchanged when refused). The client turns that into remaining, reset and retry-after
--- (bucket-shape.ts), so this script does no division, rounding or per-call unit conversion: its
--- cost is the floor of TIME + GET + SET (bench/ratelimit.ts, `redis-cli INFO commandstats`).
+-- (bucket-shape.ts), and works out tolerance and increment once per route, so the only rounding
+-- here is the expiry's whole milliseconds. What is left costs little beside TIME, GET and SET
+-- themselves (docs/decisions.md has the instruction counts).
 --
 -- Time is the Redis server's (TIME), never a client's: every gateway container sees one clock.
 -- Numbers passed to redis.call keep full double precision (Lua's tostring would keep 14 digits).
