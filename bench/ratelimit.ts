@@ -3,8 +3,8 @@
  * (the most used Node limiter), on the same Redis, the same keys and the same concurrency, in one
  * run. Reports decisions per second, p50/p99 latency, Redis round trips per decision (commands the
  * client sent), Redis server time per decision (`INFO commandstats`: microseconds Redis spent in
- * the contenders' EVALSHA/EVAL calls) and allowed-count accuracy for a 1000-request burst on a
- * bucket of 100.
+ * the contenders' EVALSHA/EVAL calls, so run it on a Redis nothing else is using) and allowed-count
+ * accuracy for a 1000-request burst on a bucket of 100.
  *
  * The two run interleaved in batches of 1000 decisions, alternating who goes first, so machine
  * drift hits both alike. Environment: REDIS_URL (default redis://127.0.0.1:6379),
