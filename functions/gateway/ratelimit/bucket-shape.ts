@@ -26,8 +26,8 @@ const MAX_TOLERANCE_MICROS = 9e15;
 
 /**
  * Specs are built once per route (see the rate-limit middleware), so this is a WeakMap hit per
- * request. The doubles are the same ones `token-bucket.lua` computed before these moved here, and
- * `String(x)` is the shortest text that reads back as exactly `x`, so Redis sees the same numbers.
+ * request. JavaScript and Redis' Lua both compute in IEEE doubles, and `String(x)` is the shortest
+ * text that reads back as exactly `x`: the script works with exactly these numbers.
  */
 export const bucketShape = (spec: BucketSpec): BucketShape => {
   let shape = shapes.get(spec);
