@@ -1,4 +1,4 @@
-import { bucketShape, decisionFromAhead } from './bucket-shape';
+import { type BucketShape, bucketShape, decisionFromAhead } from './bucket-shape';
 import {
   type BucketSpec,
   type RateDecision,
@@ -66,11 +66,11 @@ export class RedisTokenBucket implements RateLimiter {
   }
 
   #send(key: string, bucket: BucketSpec): Promise<RateDecision> {
-    const shape = bucketShape(bucket);
-    const [tolerance, increment] = shape.scriptArgs;
+    let shape: BucketShape;
     let pending: Promise<unknown>;
     try {
-      pending = this.#run(key, tolerance, increment);
+      shape = bucketShape(bucket);
+      pending = this.#run(key, shape.scriptArgs[0], shape.scriptArgs[1]);
     } catch (error) {
       return Promise.reject(classify(error));
     }

@@ -83,6 +83,15 @@ describe('RedisTokenBucket', () => {
     expect(await failureOf(limiter.take('rl:k', spec))).toBe('unavailable');
   });
 
+  it('rejects (does not throw) a bucket it cannot express, without sending anything', async () => {
+    const { client, limiter } = setup();
+
+    const pending = limiter.take('rl:k', { capacity: 1e9, refillPerSecond: 1e-9, cost: 1 });
+
+    expect(await failureOf(pending)).toBe('error');
+    expect(client.sent).toEqual([]);
+  });
+
   it('waits for a first connection that becomes ready in time', async () => {
     const { client, limiter } = setup();
     client.status = 'connecting';
