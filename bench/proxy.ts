@@ -11,13 +11,12 @@
  *
  * Environment: BENCH_REQUESTS (per cell and round, default 3000), BENCH_ROUNDS (default 3).
  */
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import httpProxy from 'http-proxy';
 import { Agent, request } from 'undici';
+import { listen } from '../dev/listen';
 import { startLocalServer } from '../dev/local-server';
 import { parseConfig } from '../functions/gateway/config/load-config';
 import { createGateway } from '../functions/gateway/create-gateway';
@@ -32,11 +31,10 @@ const PAYLOAD = JSON.stringify({
   items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item-${i}`, tags: ['a', 'b'] })),
 }).padEnd(1024);
 
-const listen = async (server: Server): Promise<string> => {
+/** On a free loopback port, keeping the benchmark's connections alive between requests. */
+const listenLong = async (server: Server): Promise<string> => {
   server.keepAliveTimeout = 30_000;
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return (await listen(server, 0, '127.0.0.1')).url;
 };
 
 const drive = async (url: string, agent: Agent, inFlight: number) => {
@@ -66,14 +64,14 @@ const main = async (): Promise<void> => {
       })
       .end(PAYLOAD);
   });
-  const upstreamUrl = await listen(upstream);
+  const upstreamUrl = await listenLong(upstream);
 
   const proxy = httpProxy.createProxyServer({
     target: upstreamUrl,
     agent: new (await import('node:http')).Agent({ keepAlive: true }),
   });
   const peer = createServer((req, res) => proxy.web(req, res));
-  const peerUrl = await listen(peer);
+  const peerUrl = await listenLong(peer);
 
   const upstreamPort = fetchUpstream();
   const config = parseConfig(

@@ -65,7 +65,8 @@ const countingClient = (contender: { commands: number }): Redis => {
 const ours = (): Contender => {
   const contender = { name: 'gateway token bucket', commands: 0 } as Contender;
   const client = countingClient(contender);
-  // As wireRateLimiter builds it (the circuit breaker never trips here, but it is on the path).
+  // The wrappers wireRateLimiter puts around it (the breaker never trips here, but it is on the
+  // path), on the same plain client as the peer's: no command timeout timer for either.
   const bucket = new RefusalCache(
     new CircuitBreakerRateLimiter(new RedisTokenBucket(client, 1000)),
   );

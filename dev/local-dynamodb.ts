@@ -1,6 +1,4 @@
-import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -8,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { SessionTable } from '../functions/gateway/sessions/session-table';
+import { listen } from './listen';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
@@ -24,17 +23,8 @@ export const LOCAL_AWS_ENV = {
 /** dynalite, a real DynamoDB wire-protocol server, in this process and in memory. */
 export const startLocalDynamoDb = async (port = 0, host = '127.0.0.1'): Promise<LocalDynamoDb> => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-  server.listen(port, host);
-  await once(server, 'listening');
-  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
-  return {
-    endpoint,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listen(server, port, host);
+  return { endpoint: listening.url, close: listening.close };
 };
 
 /**
@@ -54,16 +44,16 @@ export const createSessionTable = async (endpoint: string, tableName: string): P
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
           { AttributeName: SessionTable.partitionKey, AttributeType: 'S' },
-          { AttributeName: 'userId', AttributeType: 'S' },
-          { AttributeName: 'expiresAt', AttributeType: 'N' },
+          { AttributeName: SessionTable.userAttribute, AttributeType: 'S' },
+          { AttributeName: SessionTable.ttlAttribute, AttributeType: 'N' },
         ],
         KeySchema: [{ AttributeName: SessionTable.partitionKey, KeyType: 'HASH' }],
         GlobalSecondaryIndexes: [
           {
             IndexName: SessionTable.byUserIndex,
             KeySchema: [
-              { AttributeName: 'userId', KeyType: 'HASH' },
-              { AttributeName: 'expiresAt', KeyType: 'RANGE' },
+              { AttributeName: SessionTable.userAttribute, KeyType: 'HASH' },
+              { AttributeName: SessionTable.ttlAttribute, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },

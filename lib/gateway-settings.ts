@@ -1,3 +1,5 @@
+import { commaList } from '../functions/gateway/config/comma-list';
+
 /** Deployment settings, from `cdk.json` context (or `-c key=value`), with environment fallbacks. */
 export interface GatewaySettings {
   readonly stage: string;
@@ -16,6 +18,9 @@ export interface GatewaySettings {
 }
 
 type Lookup = (key: string) => unknown;
+
+/** Stages named `prod` or `production` get production settings unless told otherwise. */
+export const isProductionStage = (stage: string): boolean => /^prod(uction)?$/i.test(stage);
 
 const text = (value: unknown): string | undefined =>
   value === undefined || value === null || value === '' ? undefined : String(value);
@@ -40,12 +45,7 @@ const positiveInt = (key: string, value: string | undefined, fallback: number, m
 };
 
 const list = (value: unknown): string[] =>
-  Array.isArray(value)
-    ? value.map(String)
-    : (text(value)
-        ?.split(',')
-        .map((v) => v.trim())
-        .filter(Boolean) ?? []);
+  Array.isArray(value) ? value.map(String) : commaList(text(value));
 
 const record = (key: string, value: unknown): Record<string, string> => {
   if (value === undefined || value === null || value === '') return {};
@@ -73,7 +73,7 @@ export const gatewaySettings = (
   const webAclArn = text(context('webAclArn'));
   return {
     stage,
-    production: production === undefined ? /^prod(uction)?$/i.test(stage) : production === 'true',
+    production: production === undefined ? isProductionStage(stage) : production === 'true',
     configPath: text(context('gatewayConfigPath')) ?? env.GATEWAY_CONFIG ?? 'config/gateway.yml',
     memorySize: positiveInt('memorySize', text(context('memorySize')), 1024, 128),
     ...(vpcId ? { vpcId } : {}),

@@ -10,6 +10,7 @@ import { GatewayNetwork } from './constructs/network';
 import { RateLimitCache } from './constructs/rate-limit-cache';
 import { SessionSecret } from './constructs/session-secret';
 import { SessionTable } from './constructs/session-table';
+import { isProductionStage } from './gateway-settings';
 import { acknowledgeGatewayFindings } from './nag-acknowledgements';
 
 export interface GatewayStackProps extends StackProps {
@@ -51,7 +52,7 @@ export class GatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
-    const production = props.production ?? /^prod(uction)?$/i.test(props.stage);
+    const production = props.production ?? isProductionStage(props.stage);
 
     const vpc =
       props.vpc ??

@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS } from '../dev/local-defaults';
 import { LOCAL_AWS_ENV } from '../dev/local-dynamodb';
+import { commaList } from '../functions/gateway/config/comma-list';
 import { createDocumentClient } from '../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../functions/gateway/sessions/session-signer';
 import { parseDurationSeconds } from './duration';
@@ -21,14 +22,6 @@ const usage = `usage:
   npm run session -- create --user <id> [--roles a,b] [--permissions x:y] [--ttl 8h] [--quiet]
   npm run session -- revoke <sessionId>
   npm run session -- list --user <id>`;
-
-const csv = (value: string | undefined): string[] =>
-  value
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : [];
 
 const resolveStore = (env: NodeJS.ProcessEnv) => {
   if (env.DYNAMODB_ENDPOINT) return { endpoint: env.DYNAMODB_ENDPOINT, local: false };
@@ -71,8 +64,8 @@ const main = async (argv: string[]): Promise<number> => {
     if (command === 'create' && values.user) {
       const { record, token } = await admin.create({
         userId: values.user,
-        roles: csv(values.roles),
-        permissions: csv(values.permissions),
+        roles: commaList(values.roles),
+        permissions: commaList(values.permissions),
         ttlSeconds: parseDurationSeconds(values.ttl ?? '8h'),
       });
       if (values.quiet) {

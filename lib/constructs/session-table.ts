@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { SessionTable as Layout } from '../../functions/gateway/sessions/session-table';
 
 export interface SessionTableProps {
   /** Keep the table when the stack is deleted (production stages). @default false */
@@ -18,18 +19,18 @@ export class SessionTable extends Construct {
   constructor(scope: Construct, id: string, props: SessionTableProps = {}) {
     super(scope, id);
     this.table = new TableV2(this, 'Table', {
-      partitionKey: { name: 'sessionId', type: AttributeType.STRING },
+      partitionKey: { name: Layout.partitionKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: Layout.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.awsManagedKey(),
       deletionProtection: props.retain ?? false,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       globalSecondaryIndexes: [
         {
-          indexName: 'byUser',
-          partitionKey: { name: 'userId', type: AttributeType.STRING },
-          sortKey: { name: 'expiresAt', type: AttributeType.NUMBER },
+          indexName: Layout.byUserIndex,
+          partitionKey: { name: Layout.userAttribute, type: AttributeType.STRING },
+          sortKey: { name: Layout.ttlAttribute, type: AttributeType.NUMBER },
         },
       ],
     });

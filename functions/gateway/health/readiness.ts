@@ -1,5 +1,6 @@
 import { jsonResult } from '../http/json-result';
 import type { FunctionUrlResult } from '../http/types';
+import { withDeadline } from '../http/with-deadline';
 
 /** A dependency the gateway needs to serve (the session table, the rate-limit cache). */
 export interface ReadinessCheck {
@@ -18,12 +19,9 @@ export interface DependencyState {
 const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<DependencyState> => {
   const started = performance.now();
   const signal = AbortSignal.timeout(timeoutMs);
-  const timedOut = new Promise<never>((_resolve, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
   try {
-    // The race guards against a check that ignores its signal.
-    await Promise.race([check.check(signal), timedOut]);
+    // The deadline also bounds a check that ignores its signal.
+    await withDeadline(check.check(signal), signal);
     return { status: 'up', latency_ms: Math.round(performance.now() - started) };
   } catch {
     return {

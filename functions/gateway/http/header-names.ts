@@ -5,6 +5,8 @@ export const Header = {
   contentLength: 'content-length',
   contentEncoding: 'content-encoding',
   allow: 'allow',
+  retryAfter: 'retry-after',
+  cacheControl: 'cache-control',
   host: 'host',
   cookie: 'cookie',
   setCookie: 'set-cookie',

@@ -1,3 +1,4 @@
+import { Header } from './header-names';
 import type { FunctionUrlResult } from './types';
 
 /** A JSON response in the Function URL result shape. */
@@ -8,8 +9,8 @@ export const jsonResult = (
 ): FunctionUrlResult => ({
   statusCode,
   headers: {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
+    [Header.contentType]: 'application/json; charset=utf-8',
+    [Header.cacheControl]: 'no-store',
     ...headers,
   },
   body: JSON.stringify(body),

@@ -1,16 +1,22 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RateLimitConfig } from '../config/schema';
 import { RateLimitedError, UnavailableError } from '../http/errors';
+import { Header } from '../http/header-names';
 import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { bucketKey } from '../ratelimit/bucket-key';
-import { rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
+import { limitHeaders, rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
 import {
   type BucketSpec,
   type RateDecision,
   type RateLimiter,
   RateLimiterError,
 } from '../ratelimit/rate-limiter';
+
+interface PreparedLimit {
+  readonly spec: BucketSpec;
+  readonly headers: Readonly<Record<string, string>>;
+}
 
 export interface RateLimitOptions {
   readonly limiter: RateLimiter;
@@ -28,20 +34,23 @@ export interface RateLimitOptions {
  * through (logged and counted), `fail_closed` answers 503.
  */
 export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
-  // One spec per route's limit for the life of the container: limiters work out (and cache) the
-  // arithmetic of a spec once, keyed by the object.
-  const specs = new WeakMap<RateLimitConfig, BucketSpec>();
-  const specOf = (limit: RateLimitConfig): BucketSpec => {
-    let spec = specs.get(limit);
-    if (!spec) {
-      spec = {
-        capacity: limit.capacity,
-        refillPerSecond: limit.refill_per_second,
-        cost: limit.cost,
+  // Worked out once per limit for the life of the container: the bucket spec (limiters cache its
+  // arithmetic, keyed by the object) and the headers that do not change between requests.
+  const prepared = new WeakMap<RateLimitConfig, PreparedLimit>();
+  const prepare = (limit: RateLimitConfig): PreparedLimit => {
+    let ready = prepared.get(limit);
+    if (!ready) {
+      ready = {
+        spec: {
+          capacity: limit.capacity,
+          refillPerSecond: limit.refill_per_second,
+          cost: limit.cost,
+        },
+        headers: limitHeaders(limit),
       };
-      specs.set(limit, spec);
+      prepared.set(limit, ready);
     }
-    return spec;
+    return ready;
   };
 
   const rateLimitBefore = async (request: GatewayRequest): Promise<void> => {
@@ -56,9 +65,10 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
       userId: state.user?.userId,
       sourceIp: request.event.requestContext.http.sourceIp,
     });
+    const { spec, headers: fixedHeaders } = prepare(limit);
     let decision: RateDecision;
     try {
-      decision = await options.limiter.take(key, specOf(limit));
+      decision = await options.limiter.take(key, spec);
     } catch (error) {
       const failure = error instanceof RateLimiterError ? error.failure : 'error';
       if (limit.on_error === 'fail_closed') {
@@ -80,13 +90,13 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
       return;
     }
 
-    const headers = rateLimitHeaders(limit, decision);
+    const headers = rateLimitHeaders(fixedHeaders, decision);
     if (!decision.allowed) {
       state.rateLimit = { outcome: 'limited', headers };
       options.metrics.rateLimited(route.id);
       throw new RateLimitedError('Too many requests; retry after the time in Retry-After', {
         reason: 'bucket_empty',
-        headers: { ...headers, 'retry-after': retryAfterSeconds(decision) },
+        headers: { ...headers, [Header.retryAfter]: retryAfterSeconds(decision) },
       });
     }
     state.rateLimit = { outcome: 'allowed', headers };

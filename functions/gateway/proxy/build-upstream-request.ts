@@ -3,7 +3,7 @@ import { BadRequestError, PayloadTooLargeError } from '../http/errors';
 import { Header } from '../http/header-names';
 import type { FunctionUrlEvent } from '../http/types';
 import type { MatchedRoute } from '../routing/route-types';
-import { cookiesWithout, requestCookies } from '../sessions/session-cookie';
+import { cookiesWithout } from '../sessions/session-cookie';
 import type { UserContext } from '../sessions/session-types';
 import { hopByHopNames, isHopByHop } from './hop-by-hop';
 import type { UpstreamRequest } from './upstream';
@@ -45,22 +45,28 @@ export interface ForwardContext {
   readonly user?: UserContext;
 }
 
-/** The user-context headers the gateway owns: clients never get to set them. */
-const userHeaderNames = (sessions: SessionsConfig): string[] =>
-  [
-    sessions.user_headers.user_id,
-    sessions.user_headers.roles,
-    sessions.user_headers.permissions,
-  ].filter((name): name is string => name !== undefined);
+const userHeaderSets = new WeakMap<SessionsConfig, ReadonlySet<string>>();
+
+/** The user-context headers the gateway owns (clients never get to set them); once per config. */
+const userHeaderNames = (sessions: SessionsConfig): ReadonlySet<string> => {
+  let names = userHeaderSets.get(sessions);
+  if (!names) {
+    const { user_id, roles, permissions } = sessions.user_headers;
+    names = new Set(permissions === undefined ? [user_id, roles] : [user_id, roles, permissions]);
+    userHeaderSets.set(sessions, names);
+  }
+  return names;
+};
 
 const forwardedCookies = (
   event: FunctionUrlEvent,
   matched: MatchedRoute,
   sessions: SessionsConfig,
 ): string[] =>
-  matched.route.config.forward_session_cookie
-    ? [...requestCookies(event)].map(([name, value]) => `${name}=${value}`)
-    : cookiesWithout(event, sessions.cookie_name);
+  cookiesWithout(
+    event,
+    matched.route.config.forward_session_cookie ? undefined : sessions.cookie_name,
+  );
 
 /** Builds the upstream request from a Function URL event and its matched route. */
 export const buildUpstreamRequest = (
@@ -87,7 +93,7 @@ export const buildUpstreamRequest = (
   for (const [name, value] of Object.entries(incoming)) {
     const lower = name.toLowerCase();
     if (value === undefined || isHopByHop(lower, dropped) || GATEWAY_OWNED.has(lower)) continue;
-    if (userHeaders.includes(lower)) continue;
+    if (userHeaders.has(lower)) continue;
     headers[lower] = value;
   }
   const forwardedFor = appendForwardedFor(

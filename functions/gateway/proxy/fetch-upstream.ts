@@ -2,6 +2,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { BadGatewayError } from '../http/errors';
 import { Header } from '../http/header-names';
 import { readCapped } from '../http/read-capped';
+import { withDeadline } from '../http/with-deadline';
 import type {
   Upstream,
   UpstreamRequest,
@@ -18,29 +19,6 @@ export interface FetchUpstreamOptions {
   /** Largest upstream body read into memory; past it the answer is a 502. @default 6 MiB */
   readonly maxResponseBytes?: number;
 }
-
-/**
- * Settles with the promise or rejects when the signal aborts, whichever is first. undici does not
- * abort a connection that is still being opened (and times connects out on a coarse clock), so
- * without this a client could wait past the route's timeout for an upstream that never answers.
- */
-const withDeadline = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> => {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-};
 
 /** Reads a body up to `limit` bytes; a larger one is destroyed, not buffered, and is a 502. */
 const readBody = async (

@@ -4,7 +4,7 @@ const unquote = (value: string): string =>
   value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 
 /** Every `name=value` pair a request carries, values as sent, in the order the browser sent them. */
-export function* requestCookies(event: FunctionUrlEvent): Generator<[string, string]> {
+function* requestCookies(event: FunctionUrlEvent): Generator<[string, string]> {
   const sources = [...(event.cookies ?? []), ...(event.headers?.cookie ?? '').split(';')];
   for (const source of sources) {
     // A cookies-array entry is one pair, but direct invokes sometimes put a whole header in one.
@@ -27,8 +27,8 @@ export const readCookie = (event: FunctionUrlEvent, name: string): string | unde
   return undefined;
 };
 
-/** The request's cookies minus the named one, for forwarding upstream. */
-export const cookiesWithout = (event: FunctionUrlEvent, name: string): string[] => {
+/** The request's cookies minus the named one (all of them when `name` is undefined), for forwarding upstream. */
+export const cookiesWithout = (event: FunctionUrlEvent, name: string | undefined): string[] => {
   const kept: string[] = [];
   for (const [cookieName, value] of requestCookies(event)) {
     if (cookieName !== name) kept.push(`${cookieName}=${value}`);

@@ -1,3 +1,4 @@
+import { commaList } from '../config/comma-list';
 import { SessionTable } from './session-table';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -10,12 +11,6 @@ export interface SessionSettings {
   readonly region?: string;
 }
 
-const list = (value: string | undefined): string[] =>
-  (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-
 /**
  * Session settings from the environment: `SESSION_TABLE`, `SESSION_SECRET` (signs and verifies),
  * `SESSION_SECRET_PREVIOUS` (comma-separated, verify only), `DYNAMODB_ENDPOINT`, `AWS_REGION`.
@@ -26,7 +21,7 @@ export const sessionSettingsFromEnv = (env: Env = process.env): SessionSettings 
   if (!current) return undefined;
   return {
     tableName: env.SESSION_TABLE || SessionTable.defaultName,
-    secrets: [current, ...list(env.SESSION_SECRET_PREVIOUS)],
+    secrets: [current, ...commaList(env.SESSION_SECRET_PREVIOUS)],
     ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
   };

@@ -2,6 +2,7 @@
 export const SessionTable = {
   partitionKey: 'sessionId',
   ttlAttribute: 'expiresAt',
+  userAttribute: 'userId',
   /** Global secondary index for `npm run session -- list --user`: key userId, sort expiresAt. */
   byUserIndex: 'byUser',
   defaultName: 'gateway-sessions',
