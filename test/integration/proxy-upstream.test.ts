@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { buildConnector } from 'undici';
 import { type LocalServer, startLocalServer } from '../../dev/local-server';
 import { createGateway } from '../../functions/gateway/create-gateway';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
@@ -140,13 +141,13 @@ routes:
     expect(upstream.state.connections - before).toBe(1);
   });
 
-  it('retries an idempotent request once when the connection was reset before any answer', async () => {
+  it('sends a GET the upstream read and then dropped only once: 502, never repeated', async () => {
     upstream.state.flaky = 0;
 
     const response = await send(gateway.url, { path: '/up/flaky' });
 
-    expect(response.status).toBe(200);
-    expect(response.body.toString()).toBe('ok after 2 attempts');
+    expect(response.status).toBe(502);
+    expect(upstream.state.flaky).toBe(1);
   });
 
   it('does not retry a POST', async () => {
@@ -162,6 +163,47 @@ routes:
     expect(response.status).toBe(502);
     expect(upstream.state.flaky).toBe(1);
   });
+
+  it.each(['GET', 'POST'])(
+    'retries a %s whose connection failed before it was sent, once per allowed retry',
+    async (method) => {
+      let refusals = 0;
+      const flakyNetwork = fetchUpstream({
+        connector: (timeout) => {
+          const real = buildConnector({ timeout });
+          return (options, callback) => {
+            refusals += 1;
+            if (refusals === 1) {
+              callback(
+                Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+                null,
+              );
+              return;
+            }
+            real(options, callback);
+          };
+        },
+      });
+      const before = upstream.state.requests;
+      try {
+        const answer = await flakyNetwork.forward({
+          url: `${upstream.url}/ping`,
+          origin: upstream.url,
+          path: '/ping',
+          method,
+          headers: method === 'POST' ? { 'content-type': 'text/plain' } : {},
+          ...(method === 'POST' ? { body: Buffer.from('x') } : {}),
+          timeoutMs: 2_000,
+        });
+
+        expect(answer.status).toBe(200);
+        expect(refusals).toBe(2);
+        expect(upstream.state.requests - before).toBe(1);
+      } finally {
+        await flakyNetwork.close();
+      }
+    },
+  );
 
   it('does not retry when the route says retries: 0', async () => {
     upstream.state.flaky = 0;

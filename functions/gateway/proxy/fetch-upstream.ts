@@ -1,15 +1,13 @@
-import { Agent, type Dispatcher } from 'undici';
-import { BadGatewayError } from '../http/errors';
-import { Header } from '../http/header-names';
-import { readCapped } from '../http/read-capped';
-import { withDeadline } from '../http/with-deadline';
+import type { Agent, buildConnector, Dispatcher } from 'undici';
+import { refusalSafeAgent } from './refusal-safe-agent';
 import type {
   Upstream,
   UpstreamRequest,
   UpstreamResponse,
   UpstreamStreamResponse,
 } from './upstream';
-import { isRetryable, toGatewayError } from './upstream-errors';
+import { isRetryable, toGatewayError, upstreamTimeout } from './upstream-errors';
+import { BufferedExchange, type ExchangeStage, StreamingExchange } from './upstream-exchange';
 
 export interface FetchUpstreamOptions {
   /** Connections kept per upstream origin. @default 64 */
@@ -18,40 +16,76 @@ export interface FetchUpstreamOptions {
   readonly keepAliveTimeoutMs?: number;
   /** Largest upstream body read into memory; past it the answer is a 502. @default 6 MiB */
   readonly maxResponseBytes?: number;
+  /**
+   * Opens connections instead of undici's own TCP/TLS connector (a Unix socket, an egress proxy, a
+   * test's flaky network). It must apply `connectTimeoutMs` itself. @default undici's connector
+   */
+  readonly connector?: (connectTimeoutMs: number) => buildConnector.connector;
 }
 
-/** Reads a body up to `limit` bytes; a larger one is destroyed, not buffered, and is a 502. */
-const readBody = async (
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-): Promise<Uint8Array> => {
-  const bytes = await readCapped(body, limit);
-  if (bytes === undefined)
-    throw new BadGatewayError({ reason: 'response_too_large', dependency: 'upstream' });
-  return bytes;
-};
-
-const flattenHeaders = (
-  raw: Dispatcher.ResponseData['headers'],
-): { headers: Record<string, string>; setCookies: string[] } => {
-  const headers: Record<string, string> = {};
-  let setCookies: string[] = [];
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    if (name === Header.setCookie) setCookies = Array.isArray(value) ? value : [value];
-    else headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return { headers, setCookies };
-};
+/** One attempt, as `underDeadline` drives it. */
+interface Attempt<T> {
+  readonly stage: ExchangeStage;
+  readonly done: Promise<T>;
+  abort(reason: Error): void;
+}
 
 /**
- * The `Upstream` port on undici with one keep-alive `Agent` per connect timeout, made at init and
- * reused by every invocation. undici's `request` rather than `fetch`: the same dispatcher and
- * semantics without the WHATWG layers, measured cheaper in `bench/proxy.ts`; bodies are not
- * decoded, so `Content-Encoding` passes through untouched. Redirects are passed back, never
- * followed. The route's `timeout_ms` bounds the whole exchange, retries and body included. A failed
- * attempt is retried (`retries`, default once) only when safe: an idempotent method and a failure
- * before the request reached the upstream (refused, reset or stale pooled connection, connect timeout).
+ * Runs attempts of one request under the route's deadline and settles once: with the first
+ * answer, with the failure of the last attempt allowed, or with a timeout named for the stage the
+ * attempt had reached. When the timer fires it lets the event loop read pending I/O once
+ * (`setImmediate` runs after the poll phase) before giving up, so a saturated loop that is late to
+ * read an answer already in the socket does not turn it into a timeout.
+ */
+const underDeadline = <T>(request: UpstreamRequest, startAttempt: () => Attempt<T>): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let exchange: Attempt<T>;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      return true;
+    };
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (!finish()) return;
+          const error = upstreamTimeout(exchange.stage);
+          exchange.abort(error);
+          reject(error);
+        }),
+      request.timeoutMs,
+    );
+    const run = (attempt: number): void => {
+      exchange = startAttempt();
+      const current = exchange;
+      current.done.then(
+        (answer) => {
+          // A late answer cannot come: the deadline aborts the attempt in the same turn.
+          if (finish()) resolve(answer);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          if (attempt < (request.retries ?? 1) && isRetryable(error, current.stage)) {
+            run(attempt + 1);
+            return;
+          }
+          if (finish()) reject(toGatewayError(error, current.stage));
+        },
+      );
+    };
+    run(0);
+  });
+
+/**
+ * The `Upstream` port on undici: one keep-alive `Agent` per connect timeout, made at init and
+ * reused by every invocation, dispatched to directly with the exchange handlers of
+ * `upstream-exchange.ts` (no WHATWG layers, no URL parse per request; bodies are not decoded, so
+ * `Content-Encoding` passes through). Redirects are passed back, never followed. The route's
+ * `timeout_ms` bounds the whole exchange, retries and body included (for streamed answers: until
+ * the head, then each silence in the body). A failed attempt is sent again (`retries`, default
+ * once) only if it never reached a socket.
  */
 export const fetchUpstream = (
   options: FetchUpstreamOptions = {},
@@ -60,8 +94,8 @@ export const fetchUpstream = (
   const agentFor = (connectTimeoutMs: number): Agent => {
     let agent = agents.get(connectTimeoutMs);
     if (!agent) {
-      agent = new Agent({
-        connect: { timeout: connectTimeoutMs },
+      agent = refusalSafeAgent({
+        connect: options.connector?.(connectTimeoutMs) ?? { timeout: connectTimeoutMs },
         connections: options.connectionsPerOrigin ?? 64,
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 4000,
         keepAliveMaxTimeout: 60_000,
@@ -72,81 +106,37 @@ export const fetchUpstream = (
   };
   const maxResponseBytes = options.maxResponseBytes ?? 6 * 1024 * 1024;
 
-  /**
-   * Sends the request, retrying when that is safe (idempotent, failed before reaching the upstream)
-   * and the deadline has not passed. Errors come out as undici raised them.
-   */
-  const send = async (
+  const dispatchOptions = (
     request: UpstreamRequest,
-    signal: AbortSignal,
-    extra: Partial<Dispatcher.RequestOptions> = {},
-  ): Promise<Dispatcher.ResponseData> => {
-    const dispatcher = agentFor(Math.min(request.connectTimeoutMs ?? 2000, request.timeoutMs));
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        // The dispatcher directly, with origin and path: no URL parsing per request.
-        return await dispatcher.request({
-          ...extra,
-          origin: request.origin,
-          path: request.path,
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          ...(request.body ? { body: request.body } : {}),
-          signal,
-        });
-      } catch (error) {
-        const mayRetry = attempt < (request.retries ?? 1) && !signal.aborted;
-        if (!mayRetry || !isRetryable(error, request.method)) throw error;
-      }
-    }
-  };
+    extra: Partial<Dispatcher.DispatchOptions>,
+  ): Dispatcher.DispatchOptions => ({
+    ...extra,
+    origin: request.origin,
+    path: request.path,
+    method: request.method as Dispatcher.HttpMethod,
+    headers: request.headers,
+    ...(request.body ? { body: request.body } : {}),
+  });
 
-  /**
-   * Runs `work` under the route's deadline. A plain controller and timer: AbortSignal.timeout costs
-   * measurably more per request.
-   */
-  const underDeadline = async <T>(
-    timeoutMs: number,
-    work: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> => {
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' })),
-      timeoutMs,
-    );
-    try {
-      return await withDeadline(work(deadline.signal), deadline.signal);
-    } catch (error) {
-      throw toGatewayError(error, deadline.signal, 'connect');
-    } finally {
-      clearTimeout(timer);
-    }
+  const dispatch = <E extends BufferedExchange | StreamingExchange>(
+    request: UpstreamRequest,
+    exchange: E,
+    extra: Partial<Dispatcher.DispatchOptions> = {},
+  ): E => {
+    const agent = agentFor(Math.min(request.connectTimeoutMs ?? 2000, request.timeoutMs));
+    agent.dispatch(dispatchOptions(request, extra), exchange);
+    return exchange;
   };
 
   return {
-    // One deadline for the whole exchange: every attempt and the body share the route's budget.
     forward: (request: UpstreamRequest): Promise<UpstreamResponse> =>
-      underDeadline(request.timeoutMs, async (signal) => {
-        const response = await send(request, signal);
-        let body: Uint8Array;
-        try {
-          body = await readBody(response.body, maxResponseBytes);
-        } catch (error) {
-          throw toGatewayError(error, signal, 'body');
-        }
-        return { status: response.statusCode, ...flattenHeaders(response.headers), body };
-      }),
-    // The deadline covers getting the headers. After that a download or an event stream may last;
+      underDeadline(request, () => dispatch(request, new BufferedExchange(maxResponseBytes))),
+    // The deadline covers getting the head. After that a download or an event stream may last;
     // only silence may not (undici's body timeout).
     stream: (request: UpstreamRequest): Promise<UpstreamStreamResponse> =>
-      underDeadline(request.timeoutMs, async (signal) => {
-        const response = await send(request, signal, { bodyTimeout: request.timeoutMs });
-        return {
-          status: response.statusCode,
-          ...flattenHeaders(response.headers),
-          body: response.body,
-        };
-      }),
+      underDeadline(request, () =>
+        dispatch(request, new StreamingExchange(), { bodyTimeout: request.timeoutMs }),
+      ),
     close: async () => {
       await Promise.all([...agents.values()].map((agent) => agent.close()));
     },

@@ -1,20 +1,20 @@
-import { BadGatewayError, UpstreamTimeoutError } from '../http/errors';
+import {
+  BadGatewayError,
+  BadRequestError,
+  GatewayError,
+  UpstreamTimeoutError,
+} from '../http/errors';
+import type { ExchangeStage } from './upstream-exchange';
 
-/** Error codes meaning the request never reached the upstream's application: safe to retry. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  // A pooled keep-alive socket the upstream had already closed.
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
+/** undici refused to send the request at all (a header, value or path it will not put on the wire). */
+const REFUSED_BY_CLIENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 
-/** RFC 9110 9.2.2: repeating these has the same effect as sending them once. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** undici's socket errors say what happened only in their message. */
+const SOCKET_MESSAGES: Readonly<Record<string, string>> = {
+  'other side closed': 'closed',
+  'bad response': 'bad_response',
+  'bad upgrade': 'bad_response',
+};
 
 export const errorCode = (error: unknown): string | undefined => {
   for (let current = error, depth = 0; current && depth < 4; depth += 1) {
@@ -25,30 +25,43 @@ export const errorCode = (error: unknown): string | undefined => {
   return undefined;
 };
 
-export const isTimeout = (error: unknown, signal: AbortSignal): boolean =>
-  signal.aborted ||
-  (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+export const isRefusedByClient = (error: unknown): boolean =>
+  REFUSED_BY_CLIENT.has(errorCode(error) ?? '');
 
-/** Whether a failed attempt may be sent again: idempotent, and it failed before reaching the app. */
-export const isRetryable = (error: unknown, method: string): boolean =>
-  IDEMPOTENT.has(method) && NOT_SENT.has(errorCode(error) ?? '');
+/**
+ * Whether a failed attempt may be sent again: only when it failed before undici handed it to a
+ * socket (`stage` still `connect`), so the upstream provably never saw it, whatever the method. A
+ * request that was written is never repeated, not even a GET: the upstream may have acted on it.
+ */
+export const isRetryable = (error: unknown, stage: ExchangeStage): boolean =>
+  stage === 'connect' && !(error instanceof GatewayError) && !isRefusedByClient(error);
 
-export const toGatewayError = (
-  error: unknown,
-  signal: AbortSignal,
-  stage: 'connect' | 'body',
-): Error => {
-  if (error instanceof BadGatewayError || error instanceof UpstreamTimeoutError) return error;
-  if (isTimeout(error, signal)) {
+export const upstreamTimeout = (stage: ExchangeStage): UpstreamTimeoutError =>
+  new UpstreamTimeoutError({ reason: `upstream_timeout_${stage}`, dependency: 'upstream' });
+
+/** What the client gets for a failed attempt; the reason names the stage and the cause. */
+export const toGatewayError = (error: unknown, stage: ExchangeStage): GatewayError => {
+  if (error instanceof GatewayError) return error;
+  if (isRefusedByClient(error)) {
+    return new BadRequestError('The request cannot be forwarded as sent', {
+      reason: 'unsendable_request',
+      cause: error,
+    });
+  }
+  const code = errorCode(error);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new UpstreamTimeoutError({
-      reason: `upstream_timeout_${stage}`,
+      reason: 'upstream_timeout_connect',
       dependency: 'upstream',
       cause: error,
     });
   }
-  const code = errorCode(error)?.toLowerCase() ?? 'failed';
+  const message = error instanceof Error ? error.message : '';
+  const detail = Object.hasOwn(SOCKET_MESSAGES, message)
+    ? SOCKET_MESSAGES[message]
+    : (code?.toLowerCase() ?? 'failed');
   return new BadGatewayError({
-    reason: `upstream_${stage}_${code}`,
+    reason: `upstream_${stage}_${detail}`,
     dependency: 'upstream',
     cause: error,
   });
