@@ -11,9 +11,11 @@ const json = (status: number, body: unknown): [number, Record<string, string>, s
 
 /**
  * The service `npm start` puts behind the gateway, so a newcomer has something to call.
- * `/hello` greets; `/echo/...` answers with what it received (method, path, query, headers,
- * body size), which shows what the gateway forwards; `/events` sends server-sent events;
- * `/users/{id}` plays a protected API.
+ * Public content lives under `/public` and the protected API under `/users`, so that no public
+ * route of the shipped config can reach a protected path (the config check refuses that):
+ * `/public/hello` greets; `/public/echo/...` answers with what it received (method, path, query,
+ * headers, body size), which shows what the gateway forwards; `/public/events` sends server-sent
+ * events; `/users/{id}` plays a protected API.
  */
 export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<DemoUpstream> => {
   const server = createServer(async (request, response) => {
@@ -22,7 +24,7 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
     const body = Buffer.concat(chunks);
     const url = new URL(request.url ?? '/', 'http://demo');
     let answer: [number, Record<string, string>, string];
-    if (url.pathname === '/events') {
+    if (url.pathname === '/public/events') {
       // Server-sent events: five ticks, one every 200 ms, then the stream ends.
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       for (let tick = 1; tick <= 5; tick += 1) {
@@ -34,12 +36,12 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
       response.end();
       return;
     }
-    if (url.pathname === '/hello') {
+    if (url.pathname === '/public/hello') {
       answer = json(200, {
         message: 'Hello from the demo upstream',
         time: new Date().toISOString(),
       });
-    } else if (url.pathname.startsWith('/echo')) {
+    } else if (url.pathname === '/public/echo' || url.pathname.startsWith('/public/echo/')) {
       answer = json(200, {
         method: request.method,
         path: url.pathname,
@@ -55,7 +57,8 @@ export const startDemoUpstream = async (port = 0, host = '127.0.0.1'): Promise<D
       });
     } else {
       answer = json(404, {
-        message: 'The demo upstream has /hello, /echo/..., /events and /users/{id}',
+        message:
+          'The demo upstream has /public/hello, /public/echo/..., /public/events and /users/{id}',
       });
     }
     response.writeHead(answer[0], answer[1]).end(answer[2]);

@@ -97,6 +97,23 @@ export const routeSchema = z
       .min(0)
       .max(6 * 1024 * 1024)
       .default(1024 * 1024),
+    /**
+     * This route may forward to upstream paths that a route with stronger protection (auth, or
+     * more permissions) also serves. Refused by default: it is how a public route exposes a
+     * protected one (see `routing/upstream-reach.ts`).
+     */
+    allow_overlap: z.boolean().default(false),
+    /**
+     * A method this route does not list falls through to the next broader route whose path
+     * matches. Off by default: the request is a 405, so no method can slip past this route's
+     * protection to a broader, weaker one.
+     */
+    method_fallthrough: z.boolean().default(false),
+    /**
+     * Rewrite a `Location` / `Content-Location` that points into this route's upstream so that it
+     * points at the gateway's own path for it; off passes them as the upstream sent them.
+     */
+    rewrite_location: z.boolean().default(true),
   })
   .superRefine((route, ctx) => {
     if (route.permissions.length > 0 && !route.auth_required) {

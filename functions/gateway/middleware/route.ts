@@ -9,10 +9,10 @@ import {
 import type { RouteTable } from '../routing/route-table';
 
 /** The gateway's own endpoints; they shadow any configured route of the same path. */
-export const BUILTIN_PATHS: Readonly<Record<string, BuiltinEndpoint>> = {
-  '/health/live': 'live',
-  '/health/ready': 'ready',
-};
+export const BUILTIN_PATHS: ReadonlyMap<string, BuiltinEndpoint> = new Map([
+  ['/health/live', 'live'],
+  ['/health/ready', 'ready'],
+]);
 
 /**
  * Matches the request to a route (or a built-in endpoint) and records it for the middlewares and
@@ -27,7 +27,7 @@ export const route = (table: RouteTable, logger: Logger): GatewayMiddleware => {
         reason: 'not_function_url_event',
       });
     }
-    const builtin = BUILTIN_PATHS[rawPath];
+    const builtin = BUILTIN_PATHS.get(rawPath);
     if (builtin) {
       if (method !== 'GET' && method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);
       requestState(request.context).builtin = builtin;

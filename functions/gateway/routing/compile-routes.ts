@@ -1,7 +1,9 @@
 import { ConfigError } from '../config/config-error';
 import { type HttpMethod, isHttpMethod } from '../config/http-methods';
 import type { RouteConfig } from '../config/schema';
+import { compareRank } from './route-rank';
 import type { CompiledRoute, Segment } from './route-types';
+import { upstreamReachProblems } from './upstream-reach';
 
 const Rank = { literal: 3, param: 2, wildcard: 1, end: 4 } as const;
 
@@ -15,14 +17,6 @@ const parseSegments = (pattern: string): Segment[] =>
         ? { kind: 'param', name: param[1] }
         : { kind: 'literal', value: decodeURIComponent(part) };
     });
-
-const compareRank = (a: readonly number[], b: readonly number[]): number => {
-  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
-    const diff = (b[i] ?? 0) - (a[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-};
 
 const compileRoute = (config: RouteConfig): CompiledRoute => {
   const prefix = config.path.endsWith('/*');
@@ -52,7 +46,7 @@ const compileRoute = (config: RouteConfig): CompiledRoute => {
   };
 };
 
-const shapeOf = (route: CompiledRoute): string =>
+export const shapeOf = (route: CompiledRoute): string =>
   route.segments.map((s) => (s.kind === 'param' ? '{}' : s.value)).join('/') +
   (route.prefix ? '/*' : '');
 
@@ -85,6 +79,7 @@ export const compileRoutes = (
       seenShapes.set(key, index);
     }
   });
+  problems.push(...upstreamReachProblems(compiled));
   if (problems.length > 0) throw new ConfigError(source, problems);
   return compiled
     .map((route, order) => ({ route, order }))

@@ -53,6 +53,9 @@ describe('Config: parseConfig', () => {
       connect_timeout_ms: 2000,
       retries: 1,
       max_body_bytes: 1048576,
+      allow_overlap: false,
+      method_fallthrough: false,
+      rewrite_location: true,
     });
     expect(config.security_headers.x_frame_options).toBe('DENY');
     expect(config.sessions).toEqual({
@@ -197,7 +200,7 @@ describe('Config: loadConfig', () => {
     const config = loadConfig('config/gateway.yml', { DEMO_UPSTREAM_URL: 'http://127.0.0.1:9999' });
 
     expect(config.routes.map((r) => r.id)).toEqual(['demo', 'demo-stream', 'users']);
-    expect(config.routes[0]?.upstream).toBe('http://127.0.0.1:9999');
+    expect(config.routes[0]?.upstream).toBe('http://127.0.0.1:9999/public');
   });
 
   it('names the file when it cannot be read', () => {

@@ -20,9 +20,9 @@ const build = (options: Parameters<typeof functionUrlEvent>[0]) => {
 
 describe('Proxy: buildUpstreamRequest', () => {
   it('joins the upstream base path with the raw path and query, byte for byte', () => {
-    const request = build({ path: '/api/a%2Fb/%7Euser', query: 'q=a%20b&q=c&empty=&x' });
+    const request = build({ path: '/api/a%20b/%7Euser', query: 'q=a%20b&q=c&empty=&x' });
 
-    expect(request.url).toBe('http://svc.internal:8080/base/a%2Fb/%7Euser?q=a%20b&q=c&empty=&x');
+    expect(request.url).toBe('http://svc.internal:8080/base/a%20b/%7Euser?q=a%20b&q=c&empty=&x');
   });
 
   it('drops hop-by-hop headers, including those Connection names', () => {

@@ -47,9 +47,40 @@ describe('Routing: RouteTable', () => {
     expect(matchId('GET', '/files/a/b/c.txt')).toBe('files');
   });
 
-  it('falls through to a less specific route that allows the method', () => {
-    // /api/users/{id} has no POST, /api/* has.
-    expect(matchId('POST', '/api/users/7')).toBe('api');
+  it('answers 405 for a method the most specific route lacks, never falling to a broader route', () => {
+    // /api/users/{id} has no POST; /api/* has, but it is broader.
+    const act = () => table.match('POST', '/api/users/7');
+
+    expect(act).toThrow(MethodNotAllowedError);
+    expect(act).toThrow(expect.objectContaining({ headers: { allow: 'GET, HEAD, PUT' } }));
+  });
+
+  it('lets a method fall through to a broader route when the specific route says so', () => {
+    const t = new RouteTable(
+      routes(`
+  - { id: user, path: "/api/users/{id}", methods: [GET], upstream: "http://users", method_fallthrough: true }
+  - { id: api, path: "/api/*", methods: [GET, POST], upstream: "http://users" }
+`),
+    );
+
+    expect(t.match('POST', '/api/users/7').route.id).toBe('api');
+    expect(t.match('GET', '/api/users/7').route.id).toBe('user');
+  });
+
+  it('chooses by method among routes of the same shape, and answers 405 with all their methods', () => {
+    const t = new RouteTable(
+      routes(`
+  - { id: read, path: "/docs/{id}", methods: [GET], upstream: "http://docs" }
+  - { id: write, path: "/docs/{id}", methods: [PUT], upstream: "http://docs", permissions: [docs:write] }
+  - { id: any, path: "/*", methods: [DELETE], upstream: "http://docs" }
+`),
+    );
+
+    expect(t.match('GET', '/docs/1').route.id).toBe('read');
+    expect(t.match('PUT', '/docs/1').route.id).toBe('write');
+    expect(() => t.match('DELETE', '/docs/1')).toThrow(
+      expect.objectContaining({ statusCode: 405, headers: { allow: 'GET, HEAD, PUT' } }),
+    );
   });
 
   it('answers 405 with Allow when the path is known but no route allows the method', () => {
@@ -59,7 +90,7 @@ describe('Routing: RouteTable', () => {
     try {
       act();
     } catch (error) {
-      expect((error as MethodNotAllowedError).headers).toEqual({ allow: 'GET, HEAD, POST, PUT' });
+      expect((error as MethodNotAllowedError).headers).toEqual({ allow: 'GET, HEAD' });
       expect((error as MethodNotAllowedError).statusCode).toBe(405);
     }
   });
@@ -74,7 +105,7 @@ describe('Routing: RouteTable', () => {
   });
 
   it('keeps the raw path for upstream, minus strip_prefix segments', () => {
-    expect(table.match('GET', '/api/users/a%2Fb').upstreamPath).toBe('/users/a%2Fb');
+    expect(table.match('GET', '/api/users/a%20b').upstreamPath).toBe('/users/a%20b');
     expect(table.match('GET', '/files/x%20y/z').upstreamPath).toBe('/x%20y/z');
     expect(table.match('GET', '/files').upstreamPath).toBe('/');
     expect(table.match('GET', '/api/users/me').upstreamPath).toBe('/api/users/me');
@@ -85,6 +116,17 @@ describe('Routing: RouteTable', () => {
     ['/api/%2e%2e/admin', 'dot_segment'],
     ['/api//users', 'empty_segment'],
     ['/api/%zz', 'bad_path_encoding'],
+    ['/api/..\\users\\1', 'bad_path_character'],
+    ['/api/users\\1', 'bad_path_character'],
+    ['/api/a%2Fb', 'encoded_separator'],
+    ['/api/a%2fb', 'encoded_separator'],
+    ['/api/..%5Cusers', 'encoded_separator'],
+    ['/api/a%00b', 'encoded_separator'],
+    ['/api/..;/admin', 'dot_segment'],
+    ['/api/.;x/admin', 'dot_segment'],
+    ['/api/a b', 'bad_path_character'],
+    ['/api/caf\u00e9', 'bad_path_character'],
+    ['/api/a#b', 'bad_path_character'],
   ])('refuses the ambiguous path %s with 400', (path, reason) => {
     expect(() => table.match('GET', path)).toThrow(BadRequestError);
     try {
@@ -118,6 +160,14 @@ describe('Routing: RouteTable', () => {
         ),
     ).toThrow('routes[1].id: "same" is already used by routes[0]');
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'answers 404, not a crash, for the path %s',
+    (name) => {
+      expect(() => table.match('GET', name)).toThrow(BadRequestError);
+      expect(() => table.match('GET', `/${name}`)).toThrow(NotFoundError);
+    },
+  );
 
   it('uses the path as the route id when none is given', () => {
     const t = new RouteTable(
