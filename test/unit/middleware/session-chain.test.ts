@@ -75,6 +75,16 @@ describe('Middleware: sessionValidation', () => {
       'bad_signature',
     ],
     [
+      'a signature with its padding bits set (not the canonical encoding)',
+      () => {
+        const token = signer.sign(SessionSigner.newSessionId());
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const last = alphabet.indexOf(token.slice(-1));
+        return [`session_token=${token.slice(0, -1)}${alphabet[last | 1]}`];
+      },
+      'malformed_token',
+    ],
+    [
       'an unknown session',
       () => [`session_token=${signer.sign(SessionSigner.newSessionId())}`],
       'unknown_session',
@@ -225,6 +235,81 @@ describe('Middleware: authorize', () => {
     );
 
     expect(result.statusCode).toBe(200);
+  });
+});
+
+describe('Middleware: sessionValidation + authorize with names of Object.prototype members', () => {
+  // Role and permission names come from the session table: they must be looked up as data, never
+  // as properties of a plain object (where `constructor` or `__proto__` find the prototype's).
+  const protoConfig = configFrom(`
+routes:
+  - { id: me, path: /me, methods: [GET], upstream: "http://svc" }
+  - { id: reports, path: /reports, methods: [GET], upstream: "http://svc", permissions: [reports:read] }
+  - { id: odd, path: /odd, methods: [GET], upstream: "http://svc", permissions: [constructor, __proto__, toString] }
+roles:
+  toString: [reports:read]
+  analyst: [reports:read]
+`);
+  const protoSetup = () => {
+    const store = memorySessionStore();
+    const upstream = recordingUpstream();
+    const gateway = testGateway({ config: protoConfig, upstream, sessions: { signer, store } });
+    const login = (overrides: Partial<SessionRecord>): string => {
+      const record = session(overrides);
+      store.records.set(record.sessionId, record);
+      return `session_token=${signer.sign(record.sessionId)}`;
+    };
+    return { gateway, upstream, login };
+  };
+  const names = ['constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+
+  it.each(names)(
+    'lets a session with the unknown role %s in, granting it nothing',
+    async (role) => {
+      const { gateway, login } = protoSetup();
+      const cookie = login({ roles: [role, 'ops'] });
+
+      const me = await gateway(functionUrlEvent({ path: '/me', cookies: [cookie] }));
+      const reports = await gateway(functionUrlEvent({ path: '/reports', cookies: [cookie] }));
+
+      expect(me.statusCode).toBe(200);
+      expect(reports.statusCode).toBe(403);
+      expect(jsonBody(reports)).toMatchObject({ error: 'forbidden' });
+    },
+  );
+
+  it('grants what a configured role named toString grants', async () => {
+    const { gateway, login } = protoSetup();
+
+    const result = await gateway(
+      functionUrlEvent({ path: '/reports', cookies: [login({ roles: ['toString'] })] }),
+    );
+
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('matches permissions named constructor, __proto__ and toString exactly', async () => {
+    const { gateway, login, upstream } = protoSetup();
+
+    const held = await gateway(
+      functionUrlEvent({
+        path: '/odd',
+        cookies: [login({ permissions: ['constructor', '__proto__', 'toString'] })],
+      }),
+    );
+    const partly = await gateway(
+      functionUrlEvent({
+        path: '/odd',
+        cookies: [login({ roles: ['constructor'], permissions: ['toString'] })],
+      }),
+    );
+
+    expect(held.statusCode).toBe(200);
+    expect(partly.statusCode).toBe(403);
+    expect(upstream.requests).toHaveLength(1);
+    expect(output.json().find((line) => line.message === 'permission denied')).toMatchObject({
+      missing_permissions: ['constructor', '__proto__'],
+    });
   });
 });
 
