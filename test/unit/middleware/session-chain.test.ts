@@ -1,3 +1,4 @@
+import { CachedSessionStore } from '../../../functions/gateway/sessions/cached-session-store';
 import { SessionSigner } from '../../../functions/gateway/sessions/session-signer';
 import { SessionStoreError } from '../../../functions/gateway/sessions/session-store';
 import type { SessionRecord } from '../../../functions/gateway/sessions/session-types';
@@ -178,6 +179,44 @@ describe('Middleware: sessionValidation', () => {
     expect(output.json().find((line) => line.message === 'request')).toMatchObject({
       user_id: 'user-42',
     });
+  });
+});
+
+describe('Middleware: sessionValidation with the session cache', () => {
+  const cachedSetup = () => {
+    const store = memorySessionStore();
+    const cached = new CachedSessionStore(store, { ttlMs: 60_000, maxEntries: 100 });
+    const gateway = testGateway({ config, sessions: { signer, store: cached } });
+    return { store, gateway };
+  };
+
+  it('answers a signed cookie of an unknown session with 401 at the cost of one lookup', async () => {
+    const { store, gateway } = cachedSetup();
+    const cookie = `session_token=${signer.sign(SessionSigner.newSessionId())}`;
+
+    const results = [];
+    for (let i = 0; i < 25; i += 1) {
+      results.push(await gateway(functionUrlEvent({ path: '/me', cookies: [cookie] })));
+    }
+
+    expect(results.every((result) => result.statusCode === 401)).toBe(true);
+    expect(store.lookups).toBe(1);
+  });
+
+  it('sends one lookup for a burst of concurrent requests of one session', async () => {
+    const { store, gateway } = cachedSetup();
+    const record = session();
+    store.records.set(record.sessionId, record);
+    const cookie = `session_token=${signer.sign(record.sessionId)}`;
+
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        gateway(functionUrlEvent({ path: '/me', cookies: [cookie] })),
+      ),
+    );
+
+    expect(results.every((result) => result.statusCode === 200)).toBe(true);
+    expect(store.lookups).toBe(1);
   });
 });
 
