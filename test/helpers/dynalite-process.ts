@@ -1,17 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface DynaliteProcess {
   readonly endpoint: string;
+  /** How many answers it has sent so far; readable while this process's event loop is blocked. */
+  answersSent(): number;
   stop(): Promise<void>;
 }
 
 /** dynalite in a child process (see `dynalite-child.cjs`), answering while this process is busy. */
 export const startDynaliteProcess = async (): Promise<DynaliteProcess> => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynalite-'));
+  const answerLog = join(dir, 'answers');
+  writeFileSync(answerLog, '');
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'dynalite-child.cjs')], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ANSWER_LOG: answerLog },
   });
   if (!child.stdout) throw new Error('dynalite child has no stdout');
   const lines = createInterface({ input: child.stdout });
@@ -24,11 +32,14 @@ export const startDynaliteProcess = async (): Promise<DynaliteProcess> => {
   lines.close();
   return {
     endpoint: `http://127.0.0.1:${Number(first)}`,
+    answersSent: () => statSync(answerLog).size,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 };

@@ -330,11 +330,15 @@ describe('Integration: the DynamoDB deadline on a saturated event loop (dynalite
     await dynamo.stop();
   });
 
-  /** Holds the event loop, as a burst of CPU-bound requests on a saturated container would. */
-  const busyWait = (ms: number): void => {
+  /**
+   * Holds the event loop, as a burst of CPU-bound requests on a saturated container would, for at
+   * least `ms` and until the store (another process) has sent its answer.
+   */
+  const busyWaitUntilAnswered = (ms: number, answersBefore: number): void => {
     const until = performance.now() + ms;
-    while (performance.now() < until) {
-      // Spin: nothing else in this process runs, but the store's process answers meanwhile.
+    const giveUp = until + 10_000;
+    while (performance.now() < until || dynamo.answersSent() <= answersBefore) {
+      if (performance.now() > giveUp) throw new Error('the store did not answer within 10 s');
     }
   };
 
@@ -356,10 +360,11 @@ describe('Integration: the DynamoDB deadline on a saturated event loop (dynalite
         answered = true;
         return record;
       });
+      const answersBefore = dynamo.answersSent();
       // Let the request leave (it only takes promise jobs), then block past the deadline.
       await new Promise((resolve) => setImmediate(resolve));
       expect(answered).toBe(false);
-      busyWait(2 * BOUND_MS);
+      busyWaitUntilAnswered(2 * BOUND_MS, answersBefore);
 
       await expect(lookup).resolves.toMatchObject({ userId: 'busy' });
     }
