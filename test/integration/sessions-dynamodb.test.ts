@@ -56,6 +56,7 @@ sessions:
         secrets: [CURRENT, PREVIOUS],
         endpoint: dynamo.endpoint,
         region: 'local',
+        timeoutMs: 1_000,
       },
       { ttlMs: CACHE_TTL_MS, maxEntries: 100 },
     );

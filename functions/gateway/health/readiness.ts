@@ -5,7 +5,10 @@ import { withDeadline } from '../http/with-deadline';
 /** A dependency the gateway needs to serve (the session table, the rate-limit cache). */
 export interface ReadinessCheck {
   readonly name: string;
-  /** Resolves when the dependency answers; must honour the signal. */
+  /**
+   * Resolves when the dependency answers; must honour the signal. Rejects with an error named
+   * `TimeoutError` when the dependency did not answer in time (reported as reason `timeout`).
+   */
   check(signal: AbortSignal): Promise<void>;
 }
 
@@ -23,11 +26,14 @@ const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<Depen
     // The deadline also bounds a check that ignores its signal.
     await withDeadline(check.check(signal), signal);
     return { status: 'up', latency_ms: Math.round(performance.now() - started) };
-  } catch {
+  } catch (error) {
+    // A check that hit its own, shorter deadline says so with an error named TimeoutError.
+    const timedOut =
+      signal.aborted || (error as { name?: unknown } | null)?.name === 'TimeoutError';
     return {
       status: 'down',
       latency_ms: Math.round(performance.now() - started),
-      reason: signal.aborted ? 'timeout' : 'error',
+      reason: timedOut ? 'timeout' : 'error',
     };
   }
 };

@@ -6,7 +6,7 @@ import { readCookie } from '../sessions/session-cookie';
 import type { SessionSigner } from '../sessions/session-signer';
 import { type SessionStore, SessionStoreError } from '../sessions/session-store';
 import { SessionRejection } from '../sessions/session-types';
-import { resolvePermissions } from '../sessions/user-permissions';
+import { resolvePermissions, roleGrantsFrom } from '../sessions/user-permissions';
 
 export interface SessionValidationOptions {
   readonly config: SessionsConfig;
@@ -29,6 +29,7 @@ const refuse = (reason: string): UnauthenticatedError =>
  */
 export const sessionValidation = (options: SessionValidationOptions): GatewayMiddleware => {
   const now = options.now ?? Date.now;
+  const roleGrants = roleGrantsFrom(options.roles);
 
   const sessionValidationBefore = async (request: GatewayRequest): Promise<void> => {
     const state = requestState(request.context);
@@ -62,7 +63,7 @@ export const sessionValidation = (options: SessionValidationOptions): GatewayMid
     state.user = {
       userId: record.userId,
       roles: record.roles,
-      permissions: resolvePermissions(record, options.roles),
+      permissions: resolvePermissions(record, roleGrants),
     };
     state.auth = 'ok';
     options.logger.appendKeys({ user_id: record.userId });

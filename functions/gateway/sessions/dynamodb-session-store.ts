@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { boundedCall } from './bounded-call';
+import { DEFAULT_DYNAMODB_TIMEOUT_MS } from './session-settings';
 import { type SessionStore, SessionStoreError, type SessionStoreFailure } from './session-store';
 import type { SessionRecord } from './session-types';
 
@@ -35,12 +37,29 @@ const TIMEOUT = new Set([
   'RequestTimeoutException',
   'AbortError',
 ]);
+/** The connection failed or broke: nothing listens there, or it went away mid-exchange. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** A Node.js system error code, as it appears in a message ("connect ECONNREFUSED 10.0.0.1:443"). */
+const SYSTEM_CODE = /\b(E[A-Z]{3,})\b/;
 
 const classify = (error: unknown): SessionStoreFailure => {
-  const name = error instanceof Error ? error.name : '';
-  const code = (error as { code?: string } | undefined)?.code ?? '';
+  // By shape, not instanceof: an abort reason may be a DOMException from another realm, and the
+  // SDK turns an error from another realm into a new Error that keeps only the message.
+  const { name = '', code, message = '' } = (error ?? {}) as Record<string, string | undefined>;
+  const systemCode = code ?? SYSTEM_CODE.exec(message)?.[1] ?? '';
   if (THROTTLING.has(name)) return 'throttled';
-  if (TIMEOUT.has(name) || code === 'ETIMEDOUT' || code === 'ECONNABORTED') return 'timeout';
+  if (TIMEOUT.has(name) || systemCode === 'ETIMEDOUT' || systemCode === 'ECONNABORTED')
+    return 'timeout';
+  if (UNREACHABLE.has(systemCode)) return 'unreachable';
   return 'error';
 };
 
@@ -50,58 +69,82 @@ export interface DynamoDbClientSettings {
   readonly region?: string;
   /** Attempts including the first, with the SDK's backoff. @default 3 */
   readonly maxAttempts?: number;
-  /** @default 300 */
+  /** @default 300, or the request timeout when that is shorter */
   readonly connectionTimeoutMs?: number;
-  /** Per attempt. @default 1000 */
+  /**
+   * Per attempt; past it the SDK destroys the socket and fails the attempt. It only backs up the
+   * gateway's own deadline (`DynamoDbSessionStore`), which also ends the retries. @default 1000
+   */
   readonly requestTimeoutMs?: number;
 }
 
 /** The document client, built once per container with bounded retries and timeouts. */
 export const createDocumentClient = (
   settings: DynamoDbClientSettings = {},
-): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(
+): DynamoDBDocumentClient => {
+  const requestTimeout = settings.requestTimeoutMs ?? DEFAULT_DYNAMODB_TIMEOUT_MS;
+  return DynamoDBDocumentClient.from(
     new DynamoDBClient({
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       ...(settings.region ? { region: settings.region } : {}),
       maxAttempts: settings.maxAttempts ?? 3,
       requestHandler: {
-        connectionTimeout: settings.connectionTimeoutMs ?? 300,
-        requestTimeout: settings.requestTimeoutMs ?? 1000,
+        connectionTimeout: settings.connectionTimeoutMs ?? Math.min(300, requestTimeout),
+        requestTimeout,
+        // Without it, requestTimeout only logs a warning and a silent endpoint holds the call.
+        throwOnRequestTimeout: true,
       },
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
+};
+
+export interface DynamoDbSessionStoreOptions {
+  /** Hard deadline of one lookup, every SDK attempt included, enforced by the gateway. @default 1000 */
+  readonly timeoutMs?: number;
+}
 
 /** `SessionStore` on DynamoDB: one GetItem by key, only the attributes validation needs. */
 export class DynamoDbSessionStore implements SessionStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #timeoutMs: number;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(
+    client: DynamoDBDocumentClient,
+    tableName: string,
+    options: DynamoDbSessionStoreOptions = {},
+  ) {
     this.#client = client;
     this.#tableName = tableName;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_DYNAMODB_TIMEOUT_MS;
   }
 
-  async get(sessionId: string, abortSignal?: AbortSignal): Promise<SessionRecord | undefined> {
+  /**
+   * The session, or undefined. Settles within the store's deadline, or sooner when `signal` (a
+   * caller's own deadline, e.g. readiness) aborts; either is a `timeout` failure.
+   */
+  async get(sessionId: string, signal?: AbortSignal): Promise<SessionRecord | undefined> {
     let item: Record<string, unknown> | undefined;
     try {
-      const output = await this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: { sessionId },
-          ProjectionExpression: '#id, #user, #roles, #perms, #created, #expires, #revoked',
-          ExpressionAttributeNames: {
-            '#id': 'sessionId',
-            '#user': 'userId',
-            '#roles': 'roles',
-            '#perms': 'permissions',
-            '#created': 'createdAt',
-            '#expires': 'expiresAt',
-            '#revoked': 'revoked',
-          },
-        }),
-        abortSignal ? { abortSignal } : {},
+      const command = new GetCommand({
+        TableName: this.#tableName,
+        Key: { sessionId },
+        ProjectionExpression: '#id, #user, #roles, #perms, #created, #expires, #revoked',
+        ExpressionAttributeNames: {
+          '#id': 'sessionId',
+          '#user': 'userId',
+          '#roles': 'roles',
+          '#perms': 'permissions',
+          '#created': 'createdAt',
+          '#expires': 'expiresAt',
+          '#revoked': 'revoked',
+        },
+      });
+      const output = await boundedCall(
+        (abortSignal) => this.#client.send(command, { abortSignal }),
+        this.#timeoutMs,
+        signal,
       );
       item = output.Item;
     } catch (error) {

@@ -2,8 +2,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Session ids we mint are 32 random bytes, base64url (43 chars); we accept 16-128 such chars. */
 const SESSION_ID = /^[A-Za-z0-9_-]{16,128}$/;
-/** base64url of a 32-byte HMAC-SHA256, unpadded. */
-const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * base64url of a 32-byte HMAC-SHA256, unpadded and canonical: 43 characters carry 258 bits, so the
+ * last one's two low bits are padding and must be 0. Node's decoder ignores them, which would let
+ * four spellings of one signature verify (one token, four cookies: a cache key or log filter on the
+ * token would miss three of them).
+ */
+const SIGNATURE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 export const MIN_SECRET_LENGTH = 32;
 
 export type VerifyResult =

@@ -6,7 +6,16 @@ export interface SessionStore {
   get(sessionId: string): Promise<SessionRecord | undefined>;
 }
 
-export type SessionStoreFailure = 'throttled' | 'timeout' | 'error' | 'malformed_record';
+/**
+ * `timeout`: no answer within the deadline; `unreachable`: the connection was refused or broke;
+ * `throttled`: DynamoDB refused past the retries; `error`: anything else the store said.
+ */
+export type SessionStoreFailure =
+  | 'throttled'
+  | 'timeout'
+  | 'unreachable'
+  | 'error'
+  | 'malformed_record';
 
 /** The store could not answer (or answered with an item that is not a session). */
 export class SessionStoreError extends Error {

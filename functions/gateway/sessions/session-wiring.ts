@@ -3,13 +3,18 @@ import { CachedSessionStore } from './cached-session-store';
 import { createDocumentClient, DynamoDbSessionStore } from './dynamodb-session-store';
 import type { SessionSettings } from './session-settings';
 import { SessionSigner } from './session-signer';
-import type { SessionStore } from './session-store';
+import { type SessionStore, SessionStoreError } from './session-store';
 
 export interface SessionWiring {
   readonly signer: SessionSigner;
   readonly store: SessionStore;
   readonly readinessCheck: ReadinessCheck;
 }
+
+const SDK_BACKSTOP_FACTOR = 3;
+
+/** Never a session's key: a signed session id has at least 16 characters. */
+const PROBE_ID = 'readiness-probe';
 
 /** The DynamoDB-backed session validation, with its cache and readiness check. Call once at init. */
 export const wireSessions = (
@@ -19,16 +24,33 @@ export const wireSessions = (
   const client = createDocumentClient({
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.region ? { region: settings.region } : {}),
+    // The SDK's own per-attempt timeout only backs up the store's deadline (should an abort ever
+    // fail to reach the socket): well past it, so on a loop held up past the deadline it does not
+    // destroy a socket whose answer is already there before the store's deadline lets it be read.
+    requestTimeoutMs: SDK_BACKSTOP_FACTOR * settings.timeoutMs,
   });
-  const dynamoStore = new DynamoDbSessionStore(client, settings.tableName);
+  const dynamoStore = new DynamoDbSessionStore(client, settings.tableName, {
+    timeoutMs: settings.timeoutMs,
+  });
   return {
     signer: new SessionSigner(settings.secrets),
     store: new CachedSessionStore(dynamoStore, cache),
     // A GetItem of a key that never exists: proves reachability, credentials and the table,
-    // with only the permission the gateway already has.
+    // with only the permission the gateway already has. Bounded by the store's deadline and by
+    // readiness' own, whichever comes first.
     readinessCheck: {
       name: 'dynamodb',
-      check: async (signal) => void (await dynamoStore.get('readiness-probe', signal)),
+      check: async (signal) => {
+        try {
+          await dynamoStore.get(PROBE_ID, signal);
+        } catch (error) {
+          // Readiness tells a timeout by the error's name (as AbortSignal.timeout() names it).
+          if (error instanceof SessionStoreError && error.failure === 'timeout') {
+            throw new DOMException('DynamoDB did not answer in time', 'TimeoutError');
+          }
+          throw error;
+        }
+      },
     },
   };
 };

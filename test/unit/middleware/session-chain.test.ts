@@ -1,3 +1,4 @@
+import { CachedSessionStore } from '../../../functions/gateway/sessions/cached-session-store';
 import { SessionSigner } from '../../../functions/gateway/sessions/session-signer';
 import { SessionStoreError } from '../../../functions/gateway/sessions/session-store';
 import type { SessionRecord } from '../../../functions/gateway/sessions/session-types';
@@ -73,6 +74,16 @@ describe('Middleware: sessionValidation', () => {
       'a forged signature',
       () => [`session_token=${SessionSigner.newSessionId()}.${'A'.repeat(43)}`],
       'bad_signature',
+    ],
+    [
+      'a signature with its padding bits set (not the canonical encoding)',
+      () => {
+        const token = signer.sign(SessionSigner.newSessionId());
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const last = alphabet.indexOf(token.slice(-1));
+        return [`session_token=${token.slice(0, -1)}${alphabet[last | 1]}`];
+      },
+      'malformed_token',
     ],
     [
       'an unknown session',
@@ -171,6 +182,44 @@ describe('Middleware: sessionValidation', () => {
   });
 });
 
+describe('Middleware: sessionValidation with the session cache', () => {
+  const cachedSetup = () => {
+    const store = memorySessionStore();
+    const cached = new CachedSessionStore(store, { ttlMs: 60_000, maxEntries: 100 });
+    const gateway = testGateway({ config, sessions: { signer, store: cached } });
+    return { store, gateway };
+  };
+
+  it('answers a signed cookie of an unknown session with 401 at the cost of one lookup', async () => {
+    const { store, gateway } = cachedSetup();
+    const cookie = `session_token=${signer.sign(SessionSigner.newSessionId())}`;
+
+    const results = [];
+    for (let i = 0; i < 25; i += 1) {
+      results.push(await gateway(functionUrlEvent({ path: '/me', cookies: [cookie] })));
+    }
+
+    expect(results.every((result) => result.statusCode === 401)).toBe(true);
+    expect(store.lookups).toBe(1);
+  });
+
+  it('sends one lookup for a burst of concurrent requests of one session', async () => {
+    const { store, gateway } = cachedSetup();
+    const record = session();
+    store.records.set(record.sessionId, record);
+    const cookie = `session_token=${signer.sign(record.sessionId)}`;
+
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        gateway(functionUrlEvent({ path: '/me', cookies: [cookie] })),
+      ),
+    );
+
+    expect(results.every((result) => result.statusCode === 200)).toBe(true);
+    expect(store.lookups).toBe(1);
+  });
+});
+
 describe('Middleware: authorize', () => {
   it('answers 403 when a required permission is missing', async () => {
     const { gateway, login, upstream } = setup();
@@ -225,6 +274,81 @@ describe('Middleware: authorize', () => {
     );
 
     expect(result.statusCode).toBe(200);
+  });
+});
+
+describe('Middleware: sessionValidation + authorize with names of Object.prototype members', () => {
+  // Role and permission names come from the session table: they must be looked up as data, never
+  // as properties of a plain object (where `constructor` or `__proto__` find the prototype's).
+  const protoConfig = configFrom(`
+routes:
+  - { id: me, path: /me, methods: [GET], upstream: "http://svc" }
+  - { id: reports, path: /reports, methods: [GET], upstream: "http://svc", permissions: [reports:read] }
+  - { id: odd, path: /odd, methods: [GET], upstream: "http://svc", permissions: [constructor, __proto__, toString] }
+roles:
+  toString: [reports:read]
+  analyst: [reports:read]
+`);
+  const protoSetup = () => {
+    const store = memorySessionStore();
+    const upstream = recordingUpstream();
+    const gateway = testGateway({ config: protoConfig, upstream, sessions: { signer, store } });
+    const login = (overrides: Partial<SessionRecord>): string => {
+      const record = session(overrides);
+      store.records.set(record.sessionId, record);
+      return `session_token=${signer.sign(record.sessionId)}`;
+    };
+    return { gateway, upstream, login };
+  };
+  const names = ['constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+
+  it.each(names)(
+    'lets a session with the unknown role %s in, granting it nothing',
+    async (role) => {
+      const { gateway, login } = protoSetup();
+      const cookie = login({ roles: [role, 'ops'] });
+
+      const me = await gateway(functionUrlEvent({ path: '/me', cookies: [cookie] }));
+      const reports = await gateway(functionUrlEvent({ path: '/reports', cookies: [cookie] }));
+
+      expect(me.statusCode).toBe(200);
+      expect(reports.statusCode).toBe(403);
+      expect(jsonBody(reports)).toMatchObject({ error: 'forbidden' });
+    },
+  );
+
+  it('grants what a configured role named toString grants', async () => {
+    const { gateway, login } = protoSetup();
+
+    const result = await gateway(
+      functionUrlEvent({ path: '/reports', cookies: [login({ roles: ['toString'] })] }),
+    );
+
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('matches permissions named constructor, __proto__ and toString exactly', async () => {
+    const { gateway, login, upstream } = protoSetup();
+
+    const held = await gateway(
+      functionUrlEvent({
+        path: '/odd',
+        cookies: [login({ permissions: ['constructor', '__proto__', 'toString'] })],
+      }),
+    );
+    const partly = await gateway(
+      functionUrlEvent({
+        path: '/odd',
+        cookies: [login({ roles: ['constructor'], permissions: ['toString'] })],
+      }),
+    );
+
+    expect(held.statusCode).toBe(200);
+    expect(partly.statusCode).toBe(403);
+    expect(upstream.requests).toHaveLength(1);
+    expect(output.json().find((line) => line.message === 'permission denied')).toMatchObject({
+      missing_permissions: ['constructor', '__proto__'],
+    });
   });
 });
 

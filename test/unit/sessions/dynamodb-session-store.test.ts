@@ -95,6 +95,48 @@ describe('Sessions: DynamoDbSessionStore', () => {
     expect(await failureOf(store.get('s'))).toBe('error');
   });
 
+  it('gives up on a call that never answers at its deadline, as a timeout, and aborts it', async () => {
+    documentMock.on(GetCommand).callsFake(() => new Promise(() => {}));
+    const bounded = new DynamoDbSessionStore(createDocumentClient({ region: 'eu-west-1' }), 't', {
+      timeoutMs: 50,
+    });
+    const started = performance.now();
+
+    const failure = await failureOf(bounded.get('s'));
+
+    expect(failure).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const options = (documentMock.call(0).args as unknown[])[1] as { abortSignal?: AbortSignal };
+    expect(options.abortSignal?.aborted).toBe(true);
+  });
+
+  it("gives up at the caller's deadline when it comes first (readiness)", async () => {
+    documentMock.on(GetCommand).callsFake(() => new Promise(() => {}));
+    const bounded = new DynamoDbSessionStore(createDocumentClient({ region: 'eu-west-1' }), 't', {
+      timeoutMs: 60_000,
+    });
+    const started = performance.now();
+
+    const failure = await failureOf(bounded.get('s', AbortSignal.timeout(50)));
+
+    expect(failure).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it.each([
+    [
+      'refused',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+    ],
+    ['reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    // What the SDK makes of an error it does not take for an Error (one from another realm).
+    ['wrapped', new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1')],
+  ])('reports a %s connection as unreachable', async (_case, error) => {
+    documentMock.on(GetCommand).rejects(error);
+
+    expect(await failureOf(store.get('s'))).toBe('unreachable');
+  });
+
   it.each([
     ['a missing userId', { ...item, userId: undefined }],
     ['a non-numeric expiresAt', { ...item, expiresAt: '2026-12-01' }],

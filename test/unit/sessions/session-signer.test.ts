@@ -52,6 +52,26 @@ describe('Sessions: SessionSigner', () => {
     expect(signer.verify(`${id}.${flipped}`)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
+  it('accepts only the canonical encoding: the three padding-bit variants of the last character are refused', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const signer = new SessionSigner([CURRENT]);
+    for (let i = 0; i < 20; i += 1) {
+      const token = signer.sign(SessionSigner.newSessionId());
+      const last = alphabet.indexOf(token.slice(-1));
+      // 43 chars carry 258 bits for 256: the last character's two low bits are padding, 0 when canonical.
+      expect(last & 3).toBe(0);
+      for (const padding of [1, 2, 3]) {
+        const variant = `${token.slice(0, -1)}${alphabet[last | padding]}`;
+        expect(Buffer.from(variant.split('.')[1] ?? '', 'base64url')).toEqual(
+          Buffer.from(token.split('.')[1] ?? '', 'base64url'),
+        );
+
+        expect(signer.verify(variant)).toEqual({ ok: false, reason: 'malformed_token' });
+      }
+      expect(signer.verify(token).ok).toBe(true);
+    }
+  });
+
   it.each([
     ['no dot', 'abcdefghijklmnopqrstuvwxyz'],
     ['empty id', `.${'a'.repeat(43)}`],
