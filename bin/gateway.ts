@@ -3,6 +3,7 @@ import { App, Duration, Validations } from 'aws-cdk-lib';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from '../functions/gateway/config/load-config';
+import { RouteTable } from '../functions/gateway/routing/route-table';
 import { gatewaySettings } from '../lib/gateway-settings';
 import { GatewayStack } from '../lib/gateway-stack';
 
@@ -16,6 +17,9 @@ const routeTable = loadConfig(settings.configPath, {
   ...process.env,
   ...settings.upstreamEnvironment,
 });
+// Compiled as the function compiles it at cold start, so overlapping routes and a public route
+// that reaches a protected route's upstream fail the synth too.
+new RouteTable(routeTable.routes, settings.configPath);
 // The function outlives its slowest route by a margin, so a route timeout (a JSON 504) always
 // fires before Lambda's own timeout (a bare error).
 const slowestRouteMs = Math.max(...routeTable.routes.map((route) => route.timeout_ms));
