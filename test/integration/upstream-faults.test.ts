@@ -78,18 +78,17 @@ routes:
   };
 
   it.each([
-    ['GET', '/hang', 504, 'upstream_timeout', 'upstream_timeout_headers'],
-    ['GET', '/stall-mid-body', 504, 'upstream_timeout', 'upstream_timeout_body'],
-    ['GET', '/garbage', 502, 'bad_gateway', undefined],
-    ['GET', '/huge-head', 502, 'bad_gateway', undefined],
+    ['GET', '/hang', 504, 'upstream_timeout', /^upstream_timeout_headers$/],
+    ['GET', '/stall-mid-body', 504, 'upstream_timeout', /^upstream_timeout_body$/],
+    ['GET', '/garbage', 502, 'bad_gateway', /^upstream_headers_(hpe_.+|invalid_response)$/],
+    ['GET', '/huge-head', 502, 'bad_gateway', /^upstream_headers_und_err_headers_overflow$/],
   ])('%s %s answers %i %s within the route budget', async (method, path, status, error, reason) => {
     const { response, waitedMs, body } = await fault(`/bad${path}`, method);
 
     expect(response.status).toBe(status);
     expect(body).toMatchObject({ error, correlation_id: expect.any(String) });
     expect(waitedMs).toBeLessThan(ANSWER_BOUND_MS);
-    if (reason) expect(failureLine()).toMatchObject({ reason });
-    else expect(String(failureLine()?.reason)).toMatch(/^upstream_(headers|body)_/);
+    expect(String(failureLine()?.reason)).toMatch(reason);
     expect(dependencyErrorCounted('upstream')).toBe(true);
   });
 
@@ -143,8 +142,8 @@ routes:
     expect(failureLine()).toMatchObject({ reason: 'upstream_connect_econnrefused' });
   });
 
-  it('still serves the upstream after thousands of requests carrying Expect: 100-continue', async () => {
-    for (let i = 0; i < 2_000; i += 1) {
+  it('still serves the upstream after hundreds of requests carrying Expect: 100-continue', async () => {
+    for (let i = 0; i < 500; i += 1) {
       const response = await send(gateway.url, {
         method: 'POST',
         path: '/bad/normal',
@@ -157,7 +156,7 @@ routes:
     const after = await send(gateway.url, { path: '/bad/normal' });
 
     expect(after.status).toBe(200);
-  });
+  }, 30_000);
 });
 
 describe('Integration: a request undici refuses can never leave its pool short', () => {
@@ -199,5 +198,5 @@ describe('Integration: a request undici refuses can never leave its pool short',
       await proxy.close();
       await upstream.close();
     }
-  });
+  }, 30_000);
 });

@@ -57,9 +57,10 @@ export const toGatewayError = (error: unknown, stage: ExchangeStage): GatewayErr
     });
   }
   const message = error instanceof Error ? error.message : '';
+  const parserError = error instanceof Error && error.name === 'HTTPParserError';
   const detail = Object.hasOwn(SOCKET_MESSAGES, message)
     ? SOCKET_MESSAGES[message]
-    : (code?.toLowerCase() ?? 'failed');
+    : (code?.toLowerCase() ?? (parserError ? 'invalid_response' : 'failed'));
   return new BadGatewayError({
     reason: `upstream_${stage}_${detail}`,
     dependency: 'upstream',
