@@ -9,12 +9,12 @@ const transform = {
 };
 
 const shared = {
-  testEnvironment: 'node',
+  // Node's environment plus the log capture that `npm run test:logs` scans.
+  testEnvironment: '<rootDir>/test/helpers/log-capture-environment.js',
   transform,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'lua'],
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
-  // capture-stdio copies every line a worker writes to .log-capture/ for `npm run test:logs`.
-  setupFiles: ['<rootDir>/test/helpers/setup-env.ts', '<rootDir>/test/helpers/capture-stdio.ts'],
+  setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
 };
 
 /** @type {import('jest').Config} */

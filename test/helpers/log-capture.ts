@@ -4,8 +4,9 @@ import { join } from 'node:path';
 
 /**
  * Where every line the test suite writes ends up for the secret scan (`npm run test:logs`): one
- * file per writing process, so jest workers and the children tests spawn never interleave.
- * Emptied by jest's global setup; gitignored.
+ * file per writing process, so jest workers and the children tests spawn never interleave. The
+ * test environment (`log-capture-environment.js`) copies stdout and stderr here; this module is
+ * for output that does not pass through them. Emptied by jest's global setup; gitignored.
  */
 export const LOG_CAPTURE_DIR = join(__dirname, '..', '..', '.log-capture');
 
