@@ -228,11 +228,14 @@ export const hostilePath = (sendable = true): fc.Arbitrary<string> =>
       ? []
       : ([
           [
-            3,
+            6,
             fc.constantFrom(
               '',
               'constructor',
               '__proto__',
+              'toString',
+              'hasOwnProperty',
+              'valueOf',
               'api/users/1',
               '*',
               'http://evil.example/public/x',
@@ -286,7 +289,8 @@ export const STANDARD_METHODS = [
 
 export const hostileMethod = (sendable = true): fc.Arbitrary<string> =>
   weighted<string>(
-    [10, fc.constantFrom(...STANDARD_METHODS)],
+    // GET-heavy, as traffic is: some defects only show on GET and HEAD.
+    [10, fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')],
     [2, fc.constantFrom('TRACE', 'CONNECT', 'PROPFIND', 'M-SEARCH', 'FETCH', 'get', 'Post')],
     [1, fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty')],
     ...(sendable
@@ -598,10 +602,10 @@ const requestOf = (sendable: boolean, shape: fc.Arbitrary<HostileRequest['shape'
 
 /**
  * Any request: mostly as a Function URL delivers one (what a client can send on the wire), a
- * quarter as direct invokes with odd shapes and values no request line could carry.
+ * third as direct invokes with odd shapes and values no request line could carry.
  */
 export const hostileRequest: fc.Arbitrary<HostileRequest> = weighted<HostileRequest>(
-  [3, requestOf(true, fc.constant('function-url' as const))],
+  [2, requestOf(true, fc.constant('function-url' as const))],
   [1, requestOf(false, directShape)],
 );
 
