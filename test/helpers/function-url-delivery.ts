@@ -1,6 +1,9 @@
+import { isTextualContentType } from '../../functions/gateway/http/textual-content';
 import type { FunctionUrlEvent } from '../../functions/gateway/http/types';
+import { functionUrlEvent } from './function-url-event';
 import type { CookiePair, CookieValue, HostileRequest, TokenPlan } from './hostile-requests';
 
+/** The domain `functionUrlEvent` gives its events. */
 export const FUNCTION_URL_DOMAIN = 'abc123.lambda-url.eu-west-1.on.aws';
 
 /** Cookie value text for a pair; token plans are turned into tokens by the caller's sessions. */
@@ -11,9 +14,6 @@ const cookieText = (value: CookieValue, token: TokenMaker): string =>
 
 const cookieLine = (pairs: readonly CookiePair[], token: TokenMaker): string =>
   pairs.map((pair) => `${pair.name}=${cookieText(pair.value, token)}`).join('; ');
-
-const TEXTUAL =
-  /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]+\+(json|xml))\b)/i;
 
 const bodyBytes = (bytes: readonly number[] | string): Buffer =>
   typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes);
@@ -50,38 +50,17 @@ const asFunctionUrl = (request: HostileRequest, token: TokenMaker): FunctionUrlE
   headers.set('x-amzn-trace-id', 'Root=1-5e1b4151-5ac6c58f5b5d5ab0e5d0e5c5');
 
   const body = request.body ? bodyBytes(request.body.bytes) : undefined;
-  const textual = TEXTUAL.test(headers.get('content-type') ?? '');
-  const event = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: request.path,
-    rawQueryString: request.query,
-    ...(cookies.length > 0 ? { cookies } : {}),
+  const textual = isTextualContentType(headers.get('content-type'));
+  const event = functionUrlEvent({
+    method: request.method,
+    path: request.path,
+    query: request.query,
     headers: Object.fromEntries(headers),
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'abc123',
-      domainName: FUNCTION_URL_DOMAIN,
-      domainPrefix: 'abc123',
-      http: {
-        method: request.method,
-        path: request.path,
-        protocol: 'HTTP/1.1',
-        sourceIp: request.sourceIp,
-        userAgent: headers.get('user-agent') ?? '',
-      },
-      requestId: 'property-request',
-      routeKey: '$default',
-      stage: '$default',
-      time: '29/Nov/2026:05:00:00 +0000',
-      timeEpoch: 1795928400000,
-    },
-    ...(body && body.length > 0
-      ? textual
-        ? { body: body.toString('utf8'), isBase64Encoded: false }
-        : { body: body.toString('base64'), isBase64Encoded: true }
-      : { isBase64Encoded: false }),
-  };
+    ...(cookies.length > 0 ? { cookies } : {}),
+    // A string is delivered as text, a Buffer base64-encoded: as the Function URL decides by type.
+    ...(body && body.length > 0 ? { body: textual ? body.toString('utf8') : body } : {}),
+    sourceIp: request.sourceIp,
+  });
   return JSON.parse(JSON.stringify(event)) as FunctionUrlEvent;
 };
 

@@ -68,6 +68,10 @@ export const errorContract: Invariant = (exchange) => {
     // Not ours: the upstream's HTTP parser refused what the gateway sent it (the app answers 200).
     return `${brief(exchange)} without the JSON contract (content-type "${contentType}"): the upstream could not parse what the gateway forwarded`;
   }
+  // A HEAD answer may leave the body out (RFC 9110 9.3.2); its headers still say what it is.
+  if (exchange.event.requestContext?.http?.method === 'HEAD' && bodyText(exchange) === '') {
+    return result.headers['x-correlation-id'] ? undefined : 'a HEAD error without X-Correlation-ID';
+  }
   let body: unknown;
   try {
     body = JSON.parse(bodyText(exchange));
