@@ -9,7 +9,8 @@ const transform = {
 };
 
 const shared = {
-  testEnvironment: 'node',
+  // Node's environment plus the log capture that `npm run test:logs` scans.
+  testEnvironment: '<rootDir>/test/helpers/log-capture-environment.js',
   transform,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'lua'],
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
@@ -21,6 +22,7 @@ module.exports = {
   coverageProvider: 'v8',
   collectCoverageFrom: ['functions/**/*.ts', 'dev/**/*.ts', 'lib/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],
+  globalSetup: '<rootDir>/test/helpers/log-capture-reset.js',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -29,5 +31,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    // fast-check properties through the real handler; PROPERTY_RUNS cases each (default 500).
+    { ...shared, displayName: 'property', testMatch: ['<rootDir>/test/property/**/*.test.ts'] },
   ],
 };

@@ -23,6 +23,7 @@ import { sessionValidation } from './middleware/session-validation';
 import { streamingBody } from './middleware/streaming-body';
 import { emfMetrics } from './observability/emf-metrics';
 import type { GatewayMetrics } from './observability/gateway-metrics';
+import { setRedactedHeaders } from './observability/redaction';
 import { proxyRequest } from './proxy/proxy-request';
 import type { Upstream } from './proxy/upstream';
 import { MemoryTokenBucket } from './ratelimit/memory-token-bucket';
@@ -64,6 +65,7 @@ export const createGateway = (deps: GatewayDependencies) => {
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 1000;
   const measurements = deps.gatewayMetrics ?? emfMetrics(deps.metrics);
   const streaming = deps.streaming ?? false;
+  setRedactedHeaders(deps.config.logging.redact_headers);
 
   const gatewayHandler = async (
     event: FunctionUrlEvent,

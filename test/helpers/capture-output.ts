@@ -1,10 +1,14 @@
+import { appendToLogCapture } from './log-capture';
+
 /**
  * Captures what the process writes to stdout and stderr (Powertools logs, EMF documents) while a
- * test runs, and keeps it off the test report. Call in `beforeEach`; `restore()` in `afterEach`.
+ * test runs, and keeps it off the test report (not off the secret scan: see `log-capture.ts`).
+ * Call in `beforeEach`; `restore()` in `afterEach`.
  */
 export const captureOutput = () => {
   const chunks: string[] = [];
   const record = (chunk: string | Uint8Array): boolean => {
+    appendToLogCapture(chunk);
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   };

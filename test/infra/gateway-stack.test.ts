@@ -5,6 +5,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatewayStack, type GatewayStackProps } from '../../lib/gateway-stack';
+import { recordChildOutput } from '../helpers/log-capture';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -320,6 +321,7 @@ describe('Infra: GatewayStack', () => {
         },
       },
     );
+    recordChildOutput('invoke-bundle', { stdout });
     const result = JSON.parse(stdout.split('\nRESULT ')[1] ?? '') as {
       statusCode: number;
       body: string;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { recordChildOutput } from '../helpers/log-capture';
 import { freePort, RedisProcess } from '../helpers/redis-process';
 
 const run = promisify(execFile);
@@ -23,11 +24,12 @@ const openssl = async (...args: string[]): Promise<void> => {
 
 /** One take in a fresh Node process; its printed JSON. */
 const takeOnce = async (env: Record<string, string>): Promise<Record<string, unknown>> => {
-  const { stdout } = await run(
+  const { stdout, stderr } = await run(
     process.execPath,
     ['--import', 'tsx', join(__dirname, '../helpers/take-once.ts')],
     { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
   );
+  recordChildOutput('take-once', { stdout, stderr });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 };
 

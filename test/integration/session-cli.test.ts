@@ -8,6 +8,7 @@ import {
   startLocalDynamoDb,
 } from '../../dev/local-dynamodb';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
+import { recordChildOutput } from '../helpers/log-capture';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -26,19 +27,27 @@ describe('Integration: npm run session', () => {
   });
   afterAll(() => dynamo.close());
 
-  const session = (...args: string[]) =>
-    run(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-        join(ROOT, 'scripts', 'session.ts'),
-        ...args,
-      ],
-      {
-        env,
-        cwd: ROOT,
-      },
-    );
+  const session = async (...args: string[]) => {
+    // `create` prints the new cookie on stdout: that is the command's answer, not a log line.
+    const logs = (output: { stdout: string; stderr: string }) =>
+      args[0] === 'create' ? { stderr: output.stderr } : output;
+    try {
+      const result = await run(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+          join(ROOT, 'scripts', 'session.ts'),
+          ...args,
+        ],
+        { env, cwd: ROOT },
+      );
+      recordChildOutput(`session-${args[0]}`, logs(result));
+      return result;
+    } catch (error) {
+      recordChildOutput(`session-${args[0]}`, logs(error as { stdout: string; stderr: string }));
+      throw error;
+    }
+  };
 
   it('creates, lists and revokes a session in the local store', async () => {
     const created = await session(

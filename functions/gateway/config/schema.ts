@@ -167,6 +167,13 @@ export const sessionsSchema = z.strictObject({
     .default({ user_id: 'x-user-id', roles: 'x-user-roles' }),
 });
 
+export const loggingSchema = z.strictObject({
+  /** Header names (globs, `*` any run) whose values never reach a log line, beyond the built-in ones. */
+  redact_headers: z
+    .array(z.string().regex(/^[A-Za-z0-9*_.-]{1,128}$/, { error: 'must be a header name glob' }))
+    .default([]),
+});
+
 export const gatewayConfigSchema = z
   .strictObject({
     routes: z.array(routeSchema).min(1),
@@ -178,6 +185,7 @@ export const gatewayConfigSchema = z
       .record(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), z.array(permissionName))
       .default({}),
     security_headers: securityHeadersSchema.default(securityHeadersSchema.parse({})),
+    logging: loggingSchema.default(loggingSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     // `global` is one bucket for every route that uses it, so they must agree on its size.
