@@ -6,8 +6,9 @@ import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 /** Accepted ids are short and log-safe, so a client cannot inject lines or bloat every log. */
 const ACCEPTED_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-export const resolveCorrelationId = (incoming: string | undefined): string =>
-  incoming !== undefined && ACCEPTED_ID.test(incoming) ? incoming : randomUUID();
+/** `incoming` is whatever the event carried: a direct invoke may put a number or an object there. */
+export const resolveCorrelationId = (incoming: unknown): string =>
+  typeof incoming === 'string' && ACCEPTED_ID.test(incoming) ? incoming : randomUUID();
 
 /**
  * Accepts the client's `X-Correlation-ID` when it is 1-128 chars of `[A-Za-z0-9._-]`, otherwise

@@ -45,13 +45,17 @@ describe('Middleware: correlation', () => {
     ['empty', ''],
     ['bad characters', 'abc def'],
     ['a log-injection attempt', 'x\n{"level":"ERROR"}'],
+    ['a number (a direct invoke)', 7],
+    ['an object (a direct invoke)', { id: 'x' }],
   ])('replaces an id that is %s with a fresh UUID', async (_why, incoming) => {
     const gateway = testGateway({ config });
+    const event = functionUrlEvent({ path: '/nowhere' });
+    // A direct invoke can carry any JSON in a header; the Function URL only strings.
+    (event.headers as Record<string, unknown>)['x-correlation-id'] = incoming;
 
-    const result = await gateway(
-      functionUrlEvent({ path: '/public/x', headers: { 'x-correlation-id': incoming } }),
-    );
+    const result = await gateway(event);
 
+    expect(jsonBody(result).correlation_id).toBe(result.headers['x-correlation-id']);
     expect(result.headers['x-correlation-id']).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
