@@ -91,14 +91,19 @@ export class RedisTokenBucket implements RateLimiter {
     } catch (error) {
       return Promise.reject(classify(error));
     }
-    return replyWithin(pending, this.#replyTimeoutMs).then((reply) => {
-      const parsed = parseReply(reply);
-      if (!parsed) {
-        throw new RateLimiterError('bad_reply', {
-          cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
-        });
-      }
-      return decisionFromAhead(shape, parsed[0] === 1, parsed[1] / 1000);
-    }, rejectClassified);
+    return replyWithin(
+      pending,
+      this.#replyTimeoutMs,
+      (reply) => {
+        const parsed = parseReply(reply);
+        if (!parsed) {
+          throw new RateLimiterError('bad_reply', {
+            cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
+          });
+        }
+        return decisionFromAhead(shape, parsed[0] === 1, parsed[1] / 1000);
+      },
+      classify,
+    );
   }
 }
