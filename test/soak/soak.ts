@@ -237,6 +237,11 @@ const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 const main = async (): Promise<boolean> => {
   const started = performance.now();
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Redis and DynamoDB run on their own nodes in production; here they share two cores with the
+  // gateway and the driver. The soak's processes (this one with dynalite, and the gateway and the
+  // driver, which inherit it) run at nice 10, so the shared Redis gets the CPU to answer in time
+  // (the gateway's event loop stays saturated all the same).
+  setPriority(10);
   await bundle();
 
   // The bucket the shipped route promises; the soak checks the gateway against it.
@@ -289,10 +294,6 @@ const main = async (): Promise<boolean> => {
     watchErr.write(chunk);
     if (stderrHead.length < 2000) stderrHead += chunk.toString('utf8');
   });
-  // Redis runs on its own node in production; here it shares two cores with the gateway and the
-  // driver. Both run at a lower priority, so Redis gets the CPU to answer in time when it needs it
-  // (the gateway's event loop stays saturated all the same).
-  if (gateway.pid) setPriority(gateway.pid, 10);
   const memory: { atMs: number; sample: MemorySample }[] = [];
   let loadStarted = 0;
   gateway.on('message', (message: MemorySample) => {
@@ -348,7 +349,6 @@ const main = async (): Promise<boolean> => {
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    if (driver.pid) setPriority(driver.pid, 10);
     const result = new Promise<DriverResult>((resolve, reject) => {
       driver?.on('message', (message: DriverResult) => {
         if (message.kind === 'result') resolve(message);
