@@ -66,9 +66,12 @@ const ours = (): Contender => {
   const contender = { name: 'gateway token bucket', commands: 0 } as Contender;
   const client = countingClient(contender);
   // The wrappers wireRateLimiter puts around it (the breaker never trips here, but it is on the
-  // path), on the same plain client as the peer's: no command timeout timer for either.
+  // path), on the same plain client as the peer's. Ours pays for its reply deadline, as in
+  // production; the peer has none.
   const bucket = new RefusalCache(
-    new CircuitBreakerRateLimiter(new RedisTokenBucket(client, 1000)),
+    new CircuitBreakerRateLimiter(
+      new RedisTokenBucket(client, { replyTimeoutMs: 1000, readyWaitMs: 1000 }),
+    ),
   );
   return Object.assign(contender, {
     client,

@@ -75,6 +75,18 @@ export class RedisProcess {
     await once(child, 'exit');
   }
 
+  /**
+   * Freezes the process (SIGSTOP): connections stay open and nothing answers, as a Redis stalled
+   * by the host would be. `thaw` (SIGCONT) lets it carry on where it stopped.
+   */
+  freeze(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.#child?.kill('SIGCONT');
+  }
+
   /** Blocks every client's commands for `ms`, as a stalled Redis would. */
   async pause(ms: number): Promise<void> {
     const admin = new Redis({ port: this.port });

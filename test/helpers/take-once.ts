@@ -15,7 +15,10 @@ const main = async (): Promise<void> => {
   const client = createRedisClient(settings);
   client.on('error', () => undefined);
   try {
-    const decision = await new RedisTokenBucket(client, 1000).take(`rl:tls:{${process.pid}}`, {
+    const decision = await new RedisTokenBucket(client, {
+      replyTimeoutMs: settings.commandTimeoutMs,
+      readyWaitMs: 1000,
+    }).take(`rl:tls:{${process.pid}}`, {
       capacity: 10,
       refillPerSecond: 1,
       cost: 1,

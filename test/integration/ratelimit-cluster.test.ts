@@ -23,7 +23,7 @@ beforeAll(async () => {
     commandTimeoutMs: 2000,
     connectTimeoutMs: 2000,
   });
-  limiter = new RedisTokenBucket(client, 5000);
+  limiter = new RedisTokenBucket(client, { replyTimeoutMs: 2000, readyWaitMs: 5000 });
 }, 30_000);
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ const client = createRedisClient({
   commandTimeoutMs: 2000,
   connectTimeoutMs: 2000,
 });
-const limiter = new RedisTokenBucket(client, 2000);
+const limiter = new RedisTokenBucket(client, { replyTimeoutMs: 2000, readyWaitMs: 2000 });
 const inspector = new Redis(SHARED_REDIS);
 
 afterAll(async () => {

@@ -12,12 +12,57 @@ export interface ReadinessCheck {
   check(signal: AbortSignal): Promise<void>;
 }
 
+/**
+ * Why a dependency is down, named for what happened:
+ * - `timeout`: it did not answer within the deadline (paused, black-holed, overloaded, slow);
+ * - `refused`: nothing accepts connections at its address (stopped);
+ * - `unavailable`: no connection for another reason (reset, closed, name or route not found);
+ * - `error`: it answered, with an error (credentials, permissions, a missing table).
+ */
+export type ReadinessReason = 'timeout' | 'refused' | 'unavailable' | 'error';
+
 export interface DependencyState {
   status: 'up' | 'down';
   latency_ms: number;
-  /** `timeout` or `error`: the cause stays in the logs, not on a public endpoint. */
-  reason?: 'timeout' | 'error';
+  /** The cause itself stays in the logs, not on a public endpoint. */
+  reason?: ReadinessReason;
 }
+
+const NO_CONNECTION = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const TIMED_OUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const REASONS: ReadonlySet<unknown> = new Set(['timeout', 'refused', 'unavailable', 'error']);
+
+/**
+ * The reason a failed check shows, from the error it threw: the socket error code anywhere in the
+ * `cause` chain (adapters wrap them), else a `reason` the adapter named (`RedisNotReadyError`),
+ * else `error`. Exported for tests.
+ */
+export const readinessReason = (error: unknown): ReadinessReason => {
+  let named: ReadinessReason | undefined;
+  let current: unknown = error;
+  // Not `instanceof Error`: errors from another realm (Node's own, in a VM context) fail it.
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const { code, reason, name, cause } = current as Partial<
+      Record<'code' | 'reason' | 'name' | 'cause', unknown>
+    >;
+    if (code === 'ECONNREFUSED') return 'refused';
+    if (typeof code === 'string' && NO_CONNECTION.has(code)) return 'unavailable';
+    if ((typeof code === 'string' && TIMED_OUT.has(code)) || name === 'TimeoutError') {
+      return 'timeout';
+    }
+    if (named === undefined && REASONS.has(reason)) named = reason as ReadinessReason;
+    current = cause;
+  }
+  return named ?? 'error';
+};
 
 const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<DependencyState> => {
   const started = performance.now();
@@ -27,13 +72,10 @@ const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<Depen
     await withDeadline(check.check(signal), signal);
     return { status: 'up', latency_ms: Math.round(performance.now() - started) };
   } catch (error) {
-    // A check that hit its own, shorter deadline says so with an error named TimeoutError.
-    const timedOut =
-      signal.aborted || (error as { name?: unknown } | null)?.name === 'TimeoutError';
     return {
       status: 'down',
       latency_ms: Math.round(performance.now() - started),
-      reason: timedOut ? 'timeout' : 'error',
+      reason: signal.aborted ? 'timeout' : readinessReason(error),
     };
   }
 };

@@ -3,7 +3,7 @@ import type { ReadinessCheck } from '../health/readiness';
 import { CircuitBreakerRateLimiter } from './circuit-breaker';
 import { MemoryTokenBucket } from './memory-token-bucket';
 import type { RateLimiter } from './rate-limiter';
-import { createRedisClient, type RedisClient, whenReady } from './redis-client';
+import { createRedisClient, type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
 import type { RedisSettings } from './redis-settings';
 import { RedisTokenBucket } from './redis-token-bucket';
 import { RefusalCache } from './refusal-cache';
@@ -27,16 +27,25 @@ export const wireRateLimiter = (
 ): RateLimitWiring => {
   if (!settings) return { limiter: new MemoryTokenBucket(), store: 'memory' };
   const client = createRedisClient(settings);
+  // Why the connection is down, for readiness (`refused` tells an operator more than "down").
+  let connectionError: Error | undefined;
   // ioredis reports each failed (re)connection as an 'error' event; without a listener it prints them.
-  client.on('error', (error: Error) =>
-    logger.debug('redis connection error', { error: error.message }),
-  );
+  client.on('error', (error: Error) => {
+    connectionError = error;
+    logger.debug('redis connection error', { error: error.message });
+  });
+  client.on('ready', () => {
+    connectionError = undefined;
+  });
   const limiter = new RefusalCache(
-    new CircuitBreakerRateLimiter(new RedisTokenBucket(client), {
-      ...breaker,
-      onStateChange: (state) =>
-        logger.warn(`rate limiter circuit ${state}`, { dependency: 'redis' }),
-    }),
+    new CircuitBreakerRateLimiter(
+      new RedisTokenBucket(client, { replyTimeoutMs: settings.commandTimeoutMs }),
+      {
+        ...breaker,
+        onStateChange: (state) =>
+          logger.warn(`rate limiter circuit ${state}`, { dependency: 'redis' }),
+      },
+    ),
   );
   return {
     limiter,
@@ -44,8 +53,14 @@ export const wireRateLimiter = (
     client,
     readinessCheck: {
       name: 'redis',
+      // No deadline of its own: a Redis that does not answer is a `timeout` by readiness' deadline.
       check: async () => {
-        await whenReady(client, 200);
+        try {
+          await whenReady(client, 200);
+        } catch (error) {
+          if (!(error instanceof RedisNotReadyError) || error.reason !== 'unavailable') throw error;
+          throw connectionError ?? error;
+        }
         await client.ping();
       },
     },

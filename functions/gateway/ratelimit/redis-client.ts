@@ -5,8 +5,10 @@ export type RedisClient = Redis | Cluster;
 
 /**
  * One client per container, connecting at init. Fail fast rather than queue: no offline queue
- * (a command queued while Redis is away would run later and take tokens nobody asked for), a short
- * command timeout, no per-request retries; reconnection happens in the background with backoff.
+ * (a command queued while Redis is away would run later and take tokens nobody asked for), no
+ * per-request retries; reconnection happens in the background with backoff. No ioredis
+ * `commandTimeout`: its timer fires on a busy event loop although Redis has answered; the limiter
+ * bounds each command itself (`replyWithin`), and readiness by its own deadline.
  * RESP2, so any ElastiCache engine version works and connecting costs no HELLO round trip.
  */
 export const createRedisClient = (settings: RedisSettings): RedisClient => {
@@ -18,7 +20,6 @@ export const createRedisClient = (settings: RedisSettings): RedisClient => {
     enableOfflineQueue: false,
     enableAutoPipelining: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: settings.commandTimeoutMs,
     connectTimeout: settings.connectTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     connectionName: 'gateway',
@@ -36,24 +37,48 @@ export const createRedisClient = (settings: RedisSettings): RedisClient => {
   return new Redis({ ...options, host: settings.host, port: settings.port });
 };
 
-/**
- * Resolves when the client can take commands. A client still making its first connection
- * (cold start) is waited for, at most `waitMs`; one that lost Redis fails at once.
- */
-export const whenReady = async (client: RedisClient, waitMs: number): Promise<void> => {
-  if (client.status === 'ready') return;
-  if (client.status !== 'connecting' && client.status !== 'connect' && client.status !== 'wait') {
-    throw new Error(`Redis connection is ${client.status}`);
+/** The client has no connection to send on: still connecting (`timeout`) or lost (`unavailable`). */
+export class RedisNotReadyError extends Error {
+  readonly reason: 'timeout' | 'unavailable';
+
+  constructor(reason: 'timeout' | 'unavailable', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RedisNotReadyError';
+    this.reason = reason;
   }
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(new Error('Redis connection not ready: timed out'));
-    }, waitMs);
-    const onReady = (): void => {
+}
+
+const CONNECTING = new Set(['connecting', 'connect', 'wait']);
+
+/**
+ * Resolves when the client can take commands. A connection attempt under way (cold start, or a
+ * reconnection) is waited for, at most `waitMs`, and fails as soon as the attempt does (refused,
+ * reset); a client between attempts, or closed, fails at once.
+ */
+export const whenReady = (client: RedisClient, waitMs: number): Promise<void> => {
+  if (client.status === 'ready') return Promise.resolve();
+  if (!CONNECTING.has(client.status)) {
+    return Promise.reject(
+      new RedisNotReadyError('unavailable', `Redis connection is ${client.status}`),
+    );
+  }
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error): void => {
       clearTimeout(timer);
-      resolve();
+      client.off('ready', onReady);
+      client.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
     };
+    const onReady = (): void => settle();
+    const onClose = (): void =>
+      settle(new RedisNotReadyError('unavailable', 'Redis connection attempt failed'));
+    const timer = setTimeout(
+      () =>
+        settle(new RedisNotReadyError('timeout', `Redis connection not ready within ${waitMs} ms`)),
+      waitMs,
+    );
     client.once('ready', onReady);
+    client.once('close', onClose);
   });
 };

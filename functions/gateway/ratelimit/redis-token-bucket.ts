@@ -5,13 +5,19 @@ import {
   type RateLimiter,
   RateLimiterError,
 } from './rate-limiter';
-import { type RedisClient, whenReady } from './redis-client';
+import { type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
+import { ReplyTimeoutError, replyWithin } from './reply-deadline';
 import tokenBucketLua from './token-bucket.lua';
 
 const COMMAND = 'gatewayTokenBucket';
 type TokenBucketCommand = (key: string, tolerance: string, increment: string) => Promise<unknown>;
 
 const classify = (error: unknown): RateLimiterError => {
+  if (error instanceof ReplyTimeoutError) return new RateLimiterError('timeout', { cause: error });
+  if (error instanceof RedisNotReadyError) {
+    return new RateLimiterError(error.reason, { cause: error });
+  }
+  // ioredis' own errors carry no code for these: "Stream isn't writeable ...", "Connection is closed."
   const message = error instanceof Error ? error.message : '';
   if (/timed out/i.test(message)) return new RateLimiterError('timeout', { cause: error });
   if (/writeable|connection is|ECONNREFUSED|ECONNRESET|ready/i.test(message)) {
@@ -32,6 +38,16 @@ const parseReply = (reply: unknown): [0 | 1, number] | undefined => {
   return [allowed, aheadNs as number];
 };
 
+export interface RedisTokenBucketOptions {
+  /**
+   * How long Redis has to answer, from when the command was sent (see `replyWithin`).
+   * @default 50
+   */
+  readonly replyTimeoutMs?: number;
+  /** How long a request may wait for a connection attempt under way (cold start). @default 200 */
+  readonly readyWaitMs?: number;
+}
+
 /**
  * `RateLimiter` on Redis: `token-bucket.lua` registered with ioredis `defineCommand`, so each take
  * is one EVALSHA round trip (ioredis falls back to EVAL on NOSCRIPT, e.g. after a failover).
@@ -43,12 +59,13 @@ const parseReply = (reply: unknown): [0 | 1, number] | undefined => {
 export class RedisTokenBucket implements RateLimiter {
   readonly #run: TokenBucketCommand;
   readonly #client: RedisClient;
+  readonly #replyTimeoutMs: number;
   readonly #readyWaitMs: number;
 
-  /** @param readyWaitMs how long a request may wait for the first connection (cold start). */
-  constructor(client: RedisClient, readyWaitMs = 200) {
+  constructor(client: RedisClient, options: RedisTokenBucketOptions = {}) {
     this.#client = client;
-    this.#readyWaitMs = readyWaitMs;
+    this.#replyTimeoutMs = options.replyTimeoutMs ?? 50;
+    this.#readyWaitMs = options.readyWaitMs ?? 200;
     client.defineCommand(COMMAND, { numberOfKeys: 1, lua: tokenBucketLua });
     const command = (client as unknown as Record<string, TokenBucketCommand | undefined>)[COMMAND];
     if (!command) throw new Error('ioredis did not define the token bucket command');
@@ -74,14 +91,19 @@ export class RedisTokenBucket implements RateLimiter {
     } catch (error) {
       return Promise.reject(classify(error));
     }
-    return pending.then((reply) => {
-      const parsed = parseReply(reply);
-      if (!parsed) {
-        throw new RateLimiterError('bad_reply', {
-          cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
-        });
-      }
-      return decisionFromAhead(shape, parsed[0] === 1, parsed[1] / 1000);
-    }, rejectClassified);
+    return replyWithin(
+      pending,
+      this.#replyTimeoutMs,
+      (reply) => {
+        const parsed = parseReply(reply);
+        if (!parsed) {
+          throw new RateLimiterError('bad_reply', {
+            cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
+          });
+        }
+        return decisionFromAhead(shape, parsed[0] === 1, parsed[1] / 1000);
+      },
+      classify,
+    );
   }
 }

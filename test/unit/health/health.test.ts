@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from '../../../functions/gateway/health/readiness';
+import { type ReadinessCheck, readinessReason } from '../../../functions/gateway/health/readiness';
 import { captureOutput } from '../../helpers/capture-output';
 import { functionUrlEvent } from '../../helpers/function-url-event';
 import { configFrom, jsonBody, testGateway } from '../../helpers/test-gateway';
@@ -67,6 +67,49 @@ describe('Health endpoints', () => {
       checks: { sessions: { status: 'up' }, ratelimit: { status: 'down', reason: 'error' } },
     });
     expect(result.body).not.toContain('10.0.0.1');
+  });
+
+  it('names a refused connection as refused, whatever wraps it', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6379'), {
+      code: 'ECONNREFUSED',
+    });
+    const gateway = testGateway({
+      config,
+      readinessChecks: [
+        { name: 'redis', check: () => Promise.reject(refused) },
+        {
+          name: 'dynamodb',
+          check: () => Promise.reject(new Error('send failed', { cause: refused })),
+        },
+      ],
+    });
+
+    const result = await gateway(functionUrlEvent({ path: '/health/ready' }));
+
+    expect(result.statusCode).toBe(503);
+    expect(jsonBody(result)).toMatchObject({
+      checks: {
+        redis: { status: 'down', reason: 'refused' },
+        dynamodb: { status: 'down', reason: 'refused' },
+      },
+    });
+    expect(result.body).not.toContain('10.0.0.1');
+  });
+
+  it.each([
+    ['a reset connection', { code: 'ECONNRESET' }, 'unavailable'],
+    ['an unknown host', { code: 'ENOTFOUND' }, 'unavailable'],
+    ['a socket timeout', { code: 'ETIMEDOUT' }, 'timeout'],
+    ['an SDK timeout', { name: 'TimeoutError' }, 'timeout'],
+    ['an adapter that names the reason', { reason: 'unavailable' }, 'unavailable'],
+    ['an error reply', { message: 'NOAUTH Authentication required' }, 'error'],
+  ])('names %s as %s', (_what, fields, reason) => {
+    expect(readinessReason(Object.assign(new Error('failed'), fields))).toBe(reason);
+  });
+
+  it('names a non-error rejection as error', () => {
+    expect(readinessReason('nope')).toBe('error');
+    expect(readinessReason(undefined)).toBe('error');
   });
 
   it('bounds a hanging dependency by the readiness timeout', async () => {

@@ -27,7 +27,10 @@ const spec = { capacity: 10, refillPerSecond: 1, cost: 3 };
 const setup = () => {
   const client = new ScriptedClient();
   // The limiter uses only status, events and the defined command, which the stub provides.
-  const limiter = new RedisTokenBucket(client as unknown as RedisClient, 50);
+  const limiter = new RedisTokenBucket(client as unknown as RedisClient, {
+    replyTimeoutMs: 50,
+    readyWaitMs: 50,
+  });
   return { client, limiter };
 };
 
@@ -117,5 +120,56 @@ describe('RedisTokenBucket', () => {
 
     expect(await failureOf(limiter.take('rl:k', spec))).toBe('unavailable');
     expect(client.sent).toEqual([]);
+  });
+
+  it('fails at once between reconnection attempts', async () => {
+    const { client, limiter } = setup();
+    client.status = 'reconnecting';
+
+    expect(await failureOf(limiter.take('rl:k', spec))).toBe('unavailable');
+    expect(client.sent).toEqual([]);
+  });
+
+  it('fails as unavailable as soon as a connection attempt fails, without waiting it out', async () => {
+    const { client, limiter } = setup();
+    client.status = 'connecting';
+    setTimeout(() => {
+      client.status = 'reconnecting';
+      client.emit('close');
+    }, 5);
+
+    const started = performance.now();
+    const failure = await failureOf(limiter.take('rl:k', spec));
+
+    expect(failure).toBe('unavailable');
+    // The ready wait is 50 ms here; a refused attempt ends it early.
+    expect(performance.now() - started).toBeLessThan(45);
+    expect(client.listenerCount('ready') + client.listenerCount('close')).toBe(0);
+  });
+
+  it('times out a command Redis does not answer, by its own deadline', async () => {
+    const { client, limiter } = setup();
+    client.answer = () => new Promise(() => undefined);
+
+    const started = performance.now();
+    const failure = await failureOf(limiter.take('rl:k', spec));
+
+    expect(failure).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('takes a reply that comes before the deadline, and leaves no timer behind', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const { client, limiter } = setup();
+      client.answer = () => Promise.resolve([1, 3_000_000_000]);
+
+      const decision = await limiter.take('rl:k', spec);
+
+      expect(decision.allowed).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
