@@ -1,4 +1,5 @@
 import type { Agent, buildConnector, Dispatcher } from 'undici';
+import { setDeadline } from '../http/deadline-timer';
 import { refusalSafeAgent } from './refusal-safe-agent';
 import type {
   Upstream,
@@ -33,9 +34,8 @@ interface Attempt<T> {
 /**
  * Runs attempts of one request under the route's deadline and settles once: with the first
  * answer, with the failure of the last attempt allowed, or with a timeout named for the stage the
- * attempt had reached. When the timer fires it lets the event loop read pending I/O once
- * (`setImmediate` runs after the poll phase) before giving up, so a saturated loop that is late to
- * read an answer already in the socket does not turn it into a timeout.
+ * attempt had reached. The deadline is `setDeadline`'s: an answer already in the socket when it
+ * comes due still wins.
  */
 const underDeadline = <T>(request: UpstreamRequest, startAttempt: () => Attempt<T>): Promise<T> =>
   new Promise<T>((resolve, reject) => {
@@ -47,16 +47,12 @@ const underDeadline = <T>(request: UpstreamRequest, startAttempt: () => Attempt<
       clearTimeout(timer);
       return true;
     };
-    const timer = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (!finish()) return;
-          const error = upstreamTimeout(exchange.stage);
-          exchange.abort(error);
-          reject(error);
-        }),
-      request.timeoutMs,
-    );
+    const timer = setDeadline(request.timeoutMs, () => {
+      if (!finish()) return;
+      const error = upstreamTimeout(exchange.stage);
+      exchange.abort(error);
+      reject(error);
+    });
     const run = (attempt: number): void => {
       exchange = startAttempt();
       const current = exchange;

@@ -1,3 +1,5 @@
+import { setDeadline } from '../http/deadline-timer';
+
 /** Redis did not answer a command within the deadline. */
 export class ReplyTimeoutError extends Error {
   constructor(timeoutMs: number) {
@@ -12,14 +14,9 @@ export class ReplyTimeoutError extends Error {
  * command was sent. Call it right after sending. (`read` and `fail` are folded in rather than
  * chained after: this is on every request's path, and each `then` costs a promise and a turn.)
  *
- * Why not ioredis `commandTimeout`: a timer fires in the event loop's timers phase, which comes
- * before the poll phase that reads sockets. On a loop saturated by other requests the timer is long
- * overdue by the time the loop comes round, and fires although the reply has been waiting in the
- * socket for most of that time: a busy gateway then "times out" on a healthy Redis, opens its
- * circuit and fails open. Here the timer only schedules the verdict with `setImmediate`, which runs
- * after the next poll phase: a reply received by then is read first and wins. So a timeout means
- * that a poll phase starting after the deadline found no reply. Event-loop lag needs no allowance
- * of its own: it can delay a verdict, never turn an answer into a timeout.
+ * Why not ioredis `commandTimeout`: it is a plain timer, which on a saturated loop fires although
+ * the reply is already in the socket (see `setDeadline`): a busy gateway then "times out" on a
+ * healthy Redis, opens its circuit and fails open.
  *
  * One timer per command, as ioredis had: Node keeps timers of one duration in one list with one
  * system timer, and a cleared one is garbage at once. (A shared queue of pending commands, tried
@@ -39,7 +36,7 @@ export const replyWithin = <T, R>(
       settled = true;
       reject(fail(new ReplyTimeoutError(timeoutMs)));
     };
-    const timer = setTimeout(() => setImmediate(verdict), timeoutMs);
+    const timer = setDeadline(timeoutMs, verdict);
     reply.then(
       (value) => {
         if (settled) return;

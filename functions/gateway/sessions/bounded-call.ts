@@ -1,3 +1,5 @@
+import { setDeadline } from '../http/deadline-timer';
+
 /** A bounded call was abandoned: it had not settled when its deadline passed. */
 export class DeadlineExceededError extends Error {
   constructor(timeoutMs: number) {
@@ -12,9 +14,7 @@ export class DeadlineExceededError extends Error {
  * `timeoutMs` (or when `signal` aborts, with its reason) whatever `call` does, and the signal handed
  * to `call` is aborted then, so the AWS SDK drops the socket and starts no further attempt.
  *
- * When the timer fires, the poll phase gets one turn (`setImmediate`) before the call is given up:
- * on an event loop saturated by other requests the timer can come due while the answer already
- * sits in the socket, and that answer should win, not a timeout measured against our own backlog.
+ * The deadline is `setDeadline`'s: an answer already in the socket when it comes due still wins.
  *
  * @example
  * const output = await boundedCall((abortSignal) => client.send(command, { abortSignal }), 1000);
@@ -41,10 +41,7 @@ export const boundedCall = <T>(
       reject(reason);
     };
     const onCallerAbort = (): void => abandon(signal?.reason);
-    const timer = setTimeout(
-      () => setImmediate(() => abandon(new DeadlineExceededError(timeoutMs))),
-      timeoutMs,
-    );
+    const timer = setDeadline(timeoutMs, () => abandon(new DeadlineExceededError(timeoutMs)));
     signal?.addEventListener('abort', onCallerAbort, { once: true });
 
     let pending: Promise<T>;
