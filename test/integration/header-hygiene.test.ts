@@ -1,3 +1,4 @@
+import '../../dev/awslambda-shim';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -456,5 +457,55 @@ routes:
       'session_token_hint=kept',
       'Session_Token=kept',
     ]);
+  });
+});
+
+describe('Integration: header hygiene on streamed answers (RESPONSE_STREAM mode)', () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let gateway: LocalServer;
+  let proxy: ReturnType<typeof fetchUpstream>;
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    proxy = fetchUpstream();
+    const handler = createGateway({
+      config: configFrom(
+        `
+routes:
+  - { id: live, path: "/live/*", methods: [GET], upstream: "\${UP}/base/", strip_prefix: /live, auth_required: false, stream: true, timeout_ms: 2000 }
+`,
+        { UP: upstream.url },
+      ),
+      upstream: proxy,
+      logger: new Logger({ serviceName: 'gateway' }),
+      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
+      streaming: true,
+    });
+    gateway = await startLocalServer(handler as never);
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await proxy.close();
+    await upstream.close();
+  });
+  beforeEach(() => {
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  it('rewrites Location and drops a tossed session cookie and RateLimit headers', async () => {
+    const redirect = await send(gateway.url, { path: '/live/redirect-internal' });
+    const cookies = await send(gateway.url, { path: '/live/cookies' });
+    const limited = await send(gateway.url, { path: '/live/ratelimit' });
+
+    expect(redirect.headers.location).toBe('/live/next/step?a=1');
+    expect(cookies.headers['set-cookie']).toEqual([
+      'a=1; Path=/',
+      'session_token_hint=kept',
+      'Session_Token=kept',
+    ]);
+    expect(Object.keys(limited.headers).filter((name) => name.startsWith('ratelimit'))).toEqual([]);
+    expect(limited.body.toString()).toBe('limited upstream');
   });
 });

@@ -96,7 +96,8 @@ const clientHeaders = (
     if (value === undefined) continue;
     if (!isFieldName(name)) throw invalidName();
     const lower = name.toLowerCase();
-    if (!isFieldValue(value)) throw invalidValue(lower);
+    // Not a string only in a hand-made event (a direct invoke): undici would throw on an object.
+    if (typeof value !== 'string' || !isFieldValue(value)) throw invalidValue(lower);
     const folded = foldHeaderName(lower);
     if (isHopByHop(lower, dropped, folded) || isClientForbidden(folded, forbidden)) continue;
     headers[lower] = value;

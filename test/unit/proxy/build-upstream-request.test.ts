@@ -130,6 +130,21 @@ describe('Proxy: buildUpstreamRequest refuses what the HTTP client would refuse'
     expect(error.message).toBe('The x-custom header has a character that is not allowed');
   });
 
+  it('refuses a header value that is not a string, as only a hand-made event could carry', () => {
+    const event = functionUrlEvent({ path: '/api/x' });
+    const headers = { ...event.headers, 'x-custom': { toString: () => 'v' } };
+
+    const error = refusal(() =>
+      buildUpstreamRequest(
+        { ...event, headers: headers as unknown as Record<string, string> },
+        table.match('GET', '/api/x'),
+        { correlationId: 'corr-1', sessions: config.sessions },
+      ),
+    );
+
+    expect(error.reason).toBe('invalid_header_value');
+  });
+
   it('keeps a value with HTAB and spaces inside', () => {
     expect(build({ path: '/api/x', headers: { 'x-custom': 'a\tb c' } }).headers['x-custom']).toBe(
       'a\tb c',
