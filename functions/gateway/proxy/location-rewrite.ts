@@ -32,11 +32,13 @@ const originOf = (schemeAndAuthority: string): string | undefined => {
 export const rewriteLocation = (location: string, rewrite: LocationRewrite): string => {
   const absolute = ABSOLUTE.exec(location);
   if (!absolute) return location;
-  const [authority, scheme] = absolute;
+  const [schemeAndAuthority, scheme] = absolute;
   // A network-path reference takes the scheme of the response it came in: the upstream's.
-  const base = scheme ? authority : `${new URL(rewrite.origin).protocol}${authority}`;
+  const base = scheme
+    ? schemeAndAuthority
+    : `${new URL(rewrite.origin).protocol}${schemeAndAuthority}`;
   if (originOf(base) !== rewrite.origin) return location;
-  const rest = location.slice(authority.length);
+  const rest = location.slice(schemeAndAuthority.length);
   const { basePath } = rewrite;
   const belowBase =
     basePath === '' ||
