@@ -14,4 +14,5 @@ export const Header = {
   forwardedFor: 'x-forwarded-for',
   forwardedProto: 'x-forwarded-proto',
   forwardedHost: 'x-forwarded-host',
+  forwardedPort: 'x-forwarded-port',
 } as const;

@@ -3,7 +3,10 @@ import { Header } from '../http/header-names';
 import { isTextualContentType } from '../http/textual-content';
 import type { FunctionUrlResult } from '../http/types';
 import { hopByHopNames, isHopByHop } from './hop-by-hop';
-import type { UpstreamResponse } from './upstream';
+import { rewriteLocation } from './location-rewrite';
+import type { ResponseRules } from './response-rules';
+import { withoutSessionCookie } from './session-cookie-guard';
+import type { UpstreamResponse, UpstreamStreamResponse } from './upstream';
 
 /**
  * Function URLs refuse a buffered response over 6 MB (the whole JSON payload). Stay under it with
@@ -38,22 +41,63 @@ const encodeBody = (
   };
 };
 
-/** The upstream's headers minus hop-by-hop ones and those Lambda sets itself. */
+/**
+ * The rate-limit headers of the IETF draft, which the gateway's own limiter writes. The gateway is
+ * the authority on the limits a client meets at its door: an upstream's figures would either
+ * contradict the gateway's on a limited route (and, set first, win over them) or announce a limit
+ * the client never meets through the gateway. Other vocabularies (`X-RateLimit-*`, `Retry-After`)
+ * are the upstream's own statement about itself and pass.
+ */
+const isRateLimitHeader = (name: string): boolean =>
+  name === 'ratelimit' || name.startsWith('ratelimit-');
+
+/** Headers whose URL may point into the upstream and is mapped back to the route's public path. */
+const LOCATION_HEADERS = new Set(['location', 'content-location']);
+
+/**
+ * The upstream's headers minus hop-by-hop ones, those Lambda sets itself and the upstream's
+ * `RateLimit-*`; `Location` and `Content-Location` mapped back to the route's public path.
+ */
 export const responseHeaders = (
   upstream: Readonly<Record<string, string>>,
+  rules: ResponseRules,
 ): Record<string, string> => {
   const dropped = hopByHopNames(upstream[Header.connection]);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(upstream)) {
-    if (isHopByHop(name, dropped) || DESCRIBES_WIRE_BODY.has(name)) continue;
-    headers[name] = value;
+    if (isHopByHop(name, dropped) || DESCRIBES_WIRE_BODY.has(name) || isRateLimitHeader(name)) {
+      continue;
+    }
+    headers[name] =
+      rules.location && LOCATION_HEADERS.has(name) ? rewriteLocation(value, rules.location) : value;
   }
   return headers;
 };
 
-/** Turns an upstream answer into a Function URL result, dropping hop-by-hop headers. */
-export const buildResult = (response: UpstreamResponse, method: string): FunctionUrlResult => {
-  const headers = responseHeaders(response.headers);
+/**
+ * Status, headers and cookies of an upstream answer as the client gets them: `Set-Cookie`s for the
+ * session cookie dropped, each other one in `cookies`. Buffered and streamed answers alike.
+ */
+export const resultHead = (
+  response: Pick<UpstreamResponse | UpstreamStreamResponse, 'status' | 'headers' | 'setCookies'>,
+  rules: ResponseRules,
+): Pick<FunctionUrlResult, 'statusCode' | 'headers' | 'cookies'> => {
+  const cookies = withoutSessionCookie(response.setCookies, rules.sessionCookieCore);
+  return {
+    statusCode: response.status,
+    headers: responseHeaders(response.headers, rules),
+    ...(cookies.length > 0 ? { cookies: [...cookies] } : {}),
+  };
+};
+
+/** Turns an upstream answer into a Function URL result (see `resultHead` for the headers). */
+export const buildResult = (
+  response: UpstreamResponse,
+  method: string,
+  rules: ResponseRules,
+): FunctionUrlResult => {
+  const head = resultHead(response, rules);
+  const { headers } = head;
   const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304;
   const encoded = bodyless
     ? { body: '', isBase64Encoded: false }
@@ -61,10 +105,5 @@ export const buildResult = (response: UpstreamResponse, method: string): Functio
   if (encoded.body.length > MAX_BUFFERED_RESULT_BYTES) {
     throw new BadGatewayError({ reason: 'response_too_large' });
   }
-  return {
-    statusCode: response.status,
-    headers,
-    ...(response.setCookies.length > 0 ? { cookies: [...response.setCookies] } : {}),
-    ...encoded,
-  };
+  return { ...head, ...encoded };
 };

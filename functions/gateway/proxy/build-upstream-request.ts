@@ -1,22 +1,40 @@
 import type { SessionsConfig } from '../config/schema';
 import { BadRequestError, PayloadTooLargeError } from '../http/errors';
+import { isFieldName, isFieldValue, isRequestTarget } from '../http/field-syntax';
 import { Header } from '../http/header-names';
 import type { FunctionUrlEvent } from '../http/types';
 import type { MatchedRoute } from '../routing/route-types';
 import { cookiesWithout } from '../sessions/session-cookie';
 import type { UserContext } from '../sessions/session-types';
 import { hopByHopNames, isHopByHop } from './hop-by-hop';
+import { clientForbiddenNames, foldHeaderName, isClientForbidden } from './request-header-families';
 import type { UpstreamRequest } from './upstream';
 
-/** Set by the gateway from what it knows, never taken from the client. */
-const GATEWAY_OWNED = new Set<string>([
-  Header.host,
-  Header.contentLength,
-  Header.cookie,
-  Header.forwardedProto,
-  Header.forwardedHost,
-  Header.correlationId,
-]);
+const DEFAULT_PORT = { http: '80', https: '443' } as const;
+const PORT = /^[1-9][0-9]{0,4}$/;
+
+/** Long names are not echoed: the message is for people, and the body should stay small. */
+const MAX_ECHOED_NAME = 64;
+
+const invalidName = (): BadRequestError =>
+  // The name itself is not echoed: it may carry control characters.
+  new BadRequestError('A header name has a character that is not allowed', {
+    reason: 'invalid_header_name',
+  });
+
+const invalidValue = (lowerName: string): BadRequestError =>
+  new BadRequestError(
+    lowerName.length <= MAX_ECHOED_NAME
+      ? `The ${lowerName} header has a character that is not allowed`
+      : 'A header value has a character that is not allowed',
+    { reason: 'invalid_header_value' },
+  );
+
+/** A value the gateway composed from the event (cookies, addresses): refused like a client's. */
+const checkedValue = (lowerName: string, value: string): string => {
+  if (!isFieldValue(value)) throw invalidValue(lowerName);
+  return value;
+};
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
@@ -45,18 +63,56 @@ export interface ForwardContext {
   readonly user?: UserContext;
 }
 
-const userHeaderSets = new WeakMap<SessionsConfig, ReadonlySet<string>>();
+const forbiddenSets = new WeakMap<SessionsConfig, ReadonlySet<string>>();
 
-/** The user-context headers the gateway owns (clients never get to set them); once per config. */
-const userHeaderNames = (sessions: SessionsConfig): ReadonlySet<string> => {
-  let names = userHeaderSets.get(sessions);
+/**
+ * The header names (folded) a client never gets to send: the families of
+ * `request-header-families.ts` plus the configured user-context headers; once per config.
+ */
+const forbiddenNames = (sessions: SessionsConfig): ReadonlySet<string> => {
+  let names = forbiddenSets.get(sessions);
   if (!names) {
     const { user_id, roles, permissions } = sessions.user_headers;
-    names = new Set(permissions === undefined ? [user_id, roles] : [user_id, roles, permissions]);
-    userHeaderSets.set(sessions, names);
+    names = clientForbiddenNames(
+      permissions === undefined ? [user_id, roles] : [user_id, roles, permissions],
+    );
+    forbiddenSets.set(sessions, names);
   }
   return names;
 };
+
+/**
+ * The client's headers that may go on: every name and value checked against the RFC 9110 rules
+ * undici enforces (a malformed header makes the whole request a 400, forwarded or not), then
+ * hop-by-hop headers and the identity and routing families dropped, under any spelling.
+ */
+const clientHeaders = (
+  incoming: Readonly<Record<string, string | undefined>>,
+  forbidden: ReadonlySet<string>,
+): Record<string, string> => {
+  const dropped = hopByHopNames(incoming[Header.connection]);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined) continue;
+    if (!isFieldName(name)) throw invalidName();
+    const lower = name.toLowerCase();
+    // Not a string only in a hand-made event (a direct invoke): undici would throw on an object.
+    if (typeof value !== 'string' || !isFieldValue(value)) throw invalidValue(lower);
+    const folded = foldHeaderName(lower);
+    if (isHopByHop(lower, dropped, folded) || isClientForbidden(folded, forbidden)) continue;
+    headers[lower] = value;
+  }
+  return headers;
+};
+
+/**
+ * The port the client reached: what the front end (the Function URL, or the local server) put in
+ * `X-Forwarded-Port`, else the scheme's default.
+ */
+const forwardedPort = (incoming: string | undefined, proto: 'http' | 'https'): string =>
+  incoming !== undefined && PORT.test(incoming) && Number(incoming) <= 65_535
+    ? incoming
+    : DEFAULT_PORT[proto];
 
 const forwardedCookies = (
   event: FunctionUrlEvent,
@@ -86,28 +142,34 @@ export const buildUpstreamRequest = (
     });
   }
 
-  const incoming = event.headers ?? {};
-  const dropped = hopByHopNames(incoming[Header.connection]);
-  const userHeaders = userHeaderNames(context.sessions);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(incoming)) {
-    const lower = name.toLowerCase();
-    if (value === undefined || isHopByHop(lower, dropped) || GATEWAY_OWNED.has(lower)) continue;
-    if (userHeaders.has(lower)) continue;
-    headers[lower] = value;
+  const { upstreamOrigin, upstreamBasePath } = matched.route;
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  // Concatenated, not resolved through URL: the client's path and query go on byte for byte.
+  const path = `${upstreamBasePath}${matched.upstreamPath}${query}`;
+  if (!isRequestTarget(path)) {
+    throw new BadRequestError('The path or query has a character that cannot be forwarded', {
+      reason: 'invalid_request_target',
+    });
   }
+
+  const incoming = event.headers ?? {};
+  const headers = clientHeaders(incoming, forbiddenNames(context.sessions));
+  // The X-Forwarded-* family is the gateway's statement: the client's copies were dropped above.
+  // X-Forwarded-For keeps the client's chain (as the Function URL front end passed it on) and ends
+  // with the address the front end saw, once: only that last entry is vouched for.
   const forwardedFor = appendForwardedFor(
     incoming[Header.forwardedFor],
     event.requestContext.http.sourceIp,
   );
-  if (forwardedFor) headers[Header.forwardedFor] = forwardedFor;
-  const proto = incoming[Header.forwardedProto];
-  headers[Header.forwardedProto] = proto === 'http' ? 'http' : 'https';
+  if (forwardedFor) headers[Header.forwardedFor] = checkedValue(Header.forwardedFor, forwardedFor);
+  const proto = incoming[Header.forwardedProto] === 'http' ? 'http' : 'https';
+  headers[Header.forwardedProto] = proto;
   const host = event.requestContext.domainName ?? incoming[Header.host];
-  if (host) headers[Header.forwardedHost] = host;
+  if (host) headers[Header.forwardedHost] = checkedValue(Header.forwardedHost, host);
+  headers[Header.forwardedPort] = forwardedPort(incoming[Header.forwardedPort], proto);
   headers[Header.correlationId] = context.correlationId;
   const cookies = forwardedCookies(event, matched, context.sessions);
-  if (cookies.length > 0) headers[Header.cookie] = cookies.join('; ');
+  if (cookies.length > 0) headers[Header.cookie] = checkedValue(Header.cookie, cookies.join('; '));
   if (context.user) {
     const names = context.sessions.user_headers;
     headers[names.user_id] = context.user.userId;
@@ -116,10 +178,6 @@ export const buildUpstreamRequest = (
       headers[names.permissions] = [...context.user.permissions].sort().join(',');
   }
 
-  const { upstreamOrigin, upstreamBasePath } = matched.route;
-  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
-  // Concatenated, not resolved through URL: the client's path and query go on byte for byte.
-  const path = `${upstreamBasePath}${matched.upstreamPath}${query}`;
   return {
     url: `${upstreamOrigin}${path}`,
     origin: upstreamOrigin,

@@ -22,5 +22,10 @@ export const hopByHopNames = (connectionHeader: string | undefined): ReadonlySet
   return named.length === 0 ? HOP_BY_HOP : new Set([...HOP_BY_HOP, ...named]);
 };
 
-export const isHopByHop = (name: string, dropped: ReadonlySet<string>): boolean =>
-  dropped.has(name) || name.startsWith('proxy-');
+/**
+ * `folded` is the name as separator-folding servers read it (`transfer_encoding` is
+ * `transfer-encoding` to them): a request header is checked under both spellings, so no variant
+ * of a framing header reaches an upstream that would honour it.
+ */
+export const isHopByHop = (name: string, dropped: ReadonlySet<string>, folded = name): boolean =>
+  dropped.has(name) || dropped.has(folded) || folded.startsWith('proxy-');

@@ -1,8 +1,9 @@
 import type { SessionsConfig } from '../config/schema';
 import type { FunctionUrlEvent, FunctionUrlResult, RequestState } from '../http/types';
 import type { MatchedRoute } from '../routing/route-types';
-import { buildResult, responseHeaders } from './build-result';
+import { buildResult, resultHead } from './build-result';
 import { buildUpstreamRequest } from './build-upstream-request';
+import { responseRules } from './response-rules';
 import type { Upstream } from './upstream';
 
 export interface ProxyOptions {
@@ -28,20 +29,19 @@ export const proxyRequest = async (
     sessions: options.sessions,
     ...(state.user ? { user: state.user } : {}),
   });
+  const rules = responseRules(matched.route, options.sessions);
   const started = performance.now();
   try {
     if (options.streaming && matched.route.config.stream && options.upstream.stream) {
       const response = await options.upstream.stream(request);
       state.upstreamBody = response.body;
       return {
-        statusCode: response.status,
-        headers: responseHeaders(response.headers),
-        ...(response.setCookies.length > 0 ? { cookies: [...response.setCookies] } : {}),
+        ...resultHead(response, rules),
         // A stream body, which the buffered result type does not describe; middy pipes it out.
         body: response.body as unknown as string,
       };
     }
-    return buildResult(await options.upstream.forward(request), request.method);
+    return buildResult(await options.upstream.forward(request), request.method, rules);
   } finally {
     state.upstreamMs = performance.now() - started;
   }
