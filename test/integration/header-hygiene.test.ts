@@ -242,7 +242,7 @@ routes:
   });
 
   it('refuses a request target undici would refuse with 400, invalid_request_target', async () => {
-    const result = await invoke(functionUrlEvent({ path: '/svc/a b', query: 'q=\u20ac' }));
+    const result = await invoke(functionUrlEvent({ path: '/svc/a', query: 'q=\u20ac' }));
 
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body ?? '')).toMatchObject({ error: 'bad_request' });

@@ -114,6 +114,11 @@ const forwardedPort = (incoming: string | undefined, proto: 'http' | 'https'): s
     ? incoming
     : DEFAULT_PORT[proto];
 
+/**
+ * The cookies passed on: all but the session cookie (unless the route forwards it), and none that
+ * cannot go on the wire. A browser sends every cookie of the domain, some set by other apps with
+ * bytes outside visible ASCII; one such cookie must not make every request a 400, so it is left out.
+ */
 const forwardedCookies = (
   event: FunctionUrlEvent,
   matched: MatchedRoute,
@@ -122,7 +127,7 @@ const forwardedCookies = (
   cookiesWithout(
     event,
     matched.route.config.forward_session_cookie ? undefined : sessions.cookie_name,
-  );
+  ).filter(isFieldValue);
 
 /** Builds the upstream request from a Function URL event and its matched route. */
 export const buildUpstreamRequest = (

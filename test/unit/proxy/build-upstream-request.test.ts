@@ -169,11 +169,13 @@ describe('Proxy: buildUpstreamRequest refuses what the HTTP client would refuse'
     expect(error.message).toBe('A header name has a character that is not allowed');
   });
 
-  it('refuses a cookie with a control character (400, invalid_header_value)', () => {
-    const error = refusal(() => build({ path: '/api/x', cookies: ['a=1\r\nx-injected: 1'] }));
+  it('leaves out a cookie with a control character or non-ASCII, and forwards the others', () => {
+    const request = build({
+      path: '/api/x',
+      cookies: ['a=1\r\nx-injected: 1', 'theme=dark', 'name=caf\u00e9', 'b=\u0000'],
+    });
 
-    expect(error.reason).toBe('invalid_header_value');
-    expect(error.message).toBe('The cookie header has a character that is not allowed');
+    expect(request.headers.cookie).toBe('theme=dark');
   });
 
   it('drops Expect, whatever its case or value: the body has already been read', () => {
@@ -193,10 +195,19 @@ describe('Proxy: buildUpstreamRequest refuses what the HTTP client would refuse'
     ['a character beyond Latin-1 in the path', '/api/\u20ac', ''],
     ['a control character in the path', '/api/a\u0001', ''],
     ['a fragment in the path', '/api/a#frag', ''],
+  ])('refuses a request target with %s (400, at routing already)', (_, path, query) => {
+    const error = refusal(() => build({ path, query }));
+
+    expect(error.statusCode).toBe(400);
+    expect(error.reason).toBe('bad_path_character');
+  });
+
+  it.each([
     ['a space in the query', '/api/x', 'q=a b'],
     ['a CR LF in the query', '/api/x', 'q=a\r\nx-injected: 1'],
     ['a tab in the query', '/api/x', 'q=\t'],
     ['a fragment in the query', '/api/x', 'q=1#frag'],
+    ['a character beyond Latin-1 in the query', '/api/x', 'q=\u20ac'],
   ])('refuses a request target with %s (400, invalid_request_target)', (_, path, query) => {
     const error = refusal(() => build({ path, query }));
 
@@ -205,14 +216,14 @@ describe('Proxy: buildUpstreamRequest refuses what the HTTP client would refuse'
     expect(error.message).toBe('The path or query has a character that cannot be forwarded');
   });
 
-  it('forwards every printable ASCII character of a path and query unchanged', () => {
+  it('forwards every character routing lets through the path, and every printable one of a query, unchanged', () => {
     const request = build({
-      path: '/api/a-._~!$&\'()*+,;=:@%20[]{}|^`"<>',
+      path: "/api/a-._~!$&'()*+,;=:@%20[]|^",
       query: 'q=a-._~!$&\'()*+,;=:@%20/?[]{}|^`"<>',
     });
 
     expect(request.path).toBe(
-      '/base/a-._~!$&\'()*+,;=:@%20[]{}|^`"<>?q=a-._~!$&\'()*+,;=:@%20/?[]{}|^`"<>',
+      "/base/a-._~!$&'()*+,;=:@%20[]|^?q=a-._~!$&'()*+,;=:@%20/?[]{}|^`\"<>",
     );
   });
 });
