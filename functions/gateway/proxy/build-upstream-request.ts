@@ -96,6 +96,9 @@ const clientHeaders = (
     if (value === undefined) continue;
     if (!isFieldName(name)) throw invalidName();
     const lower = name.toLowerCase();
+    // Rebuilt from its pairs, each checked on its own (see `forwardedCookies`): one stray cookie
+    // of another app must not refuse the request.
+    if (lower === Header.cookie) continue;
     // Not a string only in a hand-made event (a direct invoke): undici would throw on an object.
     if (typeof value !== 'string' || !isFieldValue(value)) throw invalidValue(lower);
     const folded = foldHeaderName(lower);

@@ -5,8 +5,15 @@ const unquote = (value: string): string =>
 
 /** Every `name=value` pair a request carries, values as sent, in the order the browser sent them. */
 function* requestCookies(event: FunctionUrlEvent): Generator<[string, string]> {
-  const sources = [...(event.cookies ?? []), ...(event.headers?.cookie ?? '').split(';')];
+  // A direct invoke may put anything in these; the Function URL only strings.
+  const array: unknown = event.cookies;
+  const header: unknown = event.headers?.cookie;
+  const sources = [
+    ...(Array.isArray(array) ? array : []),
+    ...(typeof header === 'string' ? header.split(';') : []),
+  ];
   for (const source of sources) {
+    if (typeof source !== 'string') continue;
     // A cookies-array entry is one pair, but direct invokes sometimes put a whole header in one.
     for (const pair of source.split(';')) {
       const eq = pair.indexOf('=');

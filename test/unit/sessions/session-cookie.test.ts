@@ -49,3 +49,13 @@ describe('Sessions: cookiesWithout', () => {
     expect(cookiesWithout(event, 'session_token')).toEqual(['a=1', 'b="q"']);
   });
 });
+
+describe('Sessions: cookies of hand-made events', () => {
+  it('ignores cookies that are not strings instead of failing', () => {
+    const event = functionUrlEvent({ path: '/x' });
+    (event as unknown as { cookies: unknown }).cookies = [7, { a: 1 }, 'session_token=abc'];
+    (event.headers as Record<string, unknown>).cookie = 42;
+
+    expect(readCookie(event, 'session_token')).toBe('abc');
+  });
+});
