@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import { resolveSecrets } from '../../functions/gateway/secrets/resolve-secrets';
 import { captureOutput } from '../helpers/capture-output';
 import { startEnvGateway } from '../helpers/env-gateway';
-import { type RawResponse, send } from '../helpers/http-request';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
+import { type RawResponse, send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
 

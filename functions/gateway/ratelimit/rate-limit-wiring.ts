@@ -6,8 +6,8 @@ import { secretsManagerSecretSource } from '../secrets/secrets-manager-secret-so
 import { CircuitBreakerRateLimiter } from './circuit-breaker';
 import { MemoryTokenBucket } from './memory-token-bucket';
 import type { RateLimiter } from './rate-limiter';
-import { createRedisClient, type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
 import { followAuthTokenRotation } from './redis-auth-rotation';
+import { createRedisClient, type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
 import { DEFAULT_AUTH_REFRESH_INTERVAL_MS, type RedisSettings } from './redis-settings';
 import { RedisTokenBucket } from './redis-token-bucket';
 import { RefusalCache } from './refusal-cache';

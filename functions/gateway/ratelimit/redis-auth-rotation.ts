@@ -2,7 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { rateLimitedReread } from '../secrets/rate-limited-reread';
 import { redisAuthTokenFrom } from '../secrets/redis-auth-token';
 import type { SecretSource } from '../secrets/secret-source';
-import { isRedisAuthError, type RedisClient, redisPassword, setRedisPassword } from './redis-client';
+import {
+  isRedisAuthError,
+  type RedisClient,
+  redisPassword,
+  setRedisPassword,
+} from './redis-client';
 
 export interface AuthRotationOptions {
   /** At most one read of the secret per interval. */

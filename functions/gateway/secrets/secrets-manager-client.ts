@@ -42,7 +42,8 @@ export const createSecretsManagerClient = (env: Env = process.env): BoundedSecre
     env.SECRETS_TIMEOUT_MS,
     SecretsManagerTimeouts.overallMs,
   );
-  const explicitEndpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL || undefined;
+  const explicitEndpoint =
+    env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL || undefined;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const client = new SecretsManagerClient({
     ...(region ? { region } : {}),
