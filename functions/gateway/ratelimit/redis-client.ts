@@ -100,6 +100,14 @@ export const isRedisAuthError = (error: unknown): boolean =>
 export const setRedisPassword = (client: RedisClient, password: string): void => {
   if (client instanceof Cluster) {
     if (client.options.redisOptions) client.options.redisOptions.password = password;
+    // ioredis 6 gives its (private) connection pool a copy of `redisOptions` at construction and
+    // builds every node client from that copy: without this, a node rebuilt after the rotation
+    // would connect with the old token. Checked against ioredis 6.0.0 by
+    // ratelimit-auth-rotation-cluster.test.ts, which fails without it.
+    const pool = (
+      client as unknown as { connectionPool?: { redisOptions?: { password?: string } } }
+    ).connectionPool;
+    if (pool?.redisOptions) pool.redisOptions.password = password;
     for (const node of client.nodes('all')) node.options.password = password;
     return;
   }
