@@ -1,5 +1,5 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { boundedCall } from '../sessions/bounded-call';
+import { boundedCall, DeadlineExceededError } from '../sessions/bounded-call';
 import type { SecretSource } from './secret-source';
 import type { BoundedSecretsManager } from './secrets-manager-client';
 
@@ -20,11 +20,16 @@ export class SecretReadError extends Error {
   }
 }
 
+const NO_ROUTE_HINT =
+  'no route to the endpoint? a VPC without NAT needs a Secrets Manager interface endpoint';
+
 const detailOf = (error: unknown, timeoutMs: number): string => {
   if (!(error instanceof Error)) return 'unknown error';
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') {
-    return `no answer within ${timeoutMs} ms (no route to the endpoint? a VPC without NAT needs a Secrets Manager interface endpoint)`;
+  // The gateway's own deadline over every attempt, or the SDK's per-attempt connect/answer timeout.
+  if (error instanceof DeadlineExceededError) {
+    return `no answer within ${timeoutMs} ms (${NO_ROUTE_HINT})`;
   }
+  if (error.name === 'TimeoutError') return `timed out: ${error.message} (${NO_ROUTE_HINT})`;
   const code = (error as { code?: unknown }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return `${code} (is the endpoint reachable from here?)`;

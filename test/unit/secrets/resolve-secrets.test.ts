@@ -86,11 +86,13 @@ describe('Secrets: resolveSecrets', () => {
   });
 
   it('calls an SDK timeout a missing route, naming the endpoint', async () => {
-    const timeout = Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+    const timeout = Object.assign(new Error('Request did not complete within 2000 ms'), {
+      name: 'TimeoutError',
+    });
     secretsMock.on(GetSecretValueCommand).rejects(timeout);
 
     await expect(resolveSecrets({ SESSION_SECRET_ARN: 'arn:session' }, client)).rejects.toThrow(
-      /Secrets Manager: cannot read secret arn:session at .*: no answer within 300 ms \(no route/,
+      /Secrets Manager: cannot read secret arn:session at .*: timed out: Request did not complete within 2000 ms \(no route/,
     );
   });
 
