@@ -1,10 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ReadinessCheck } from '../health/readiness';
+import type { SecretSource } from '../secrets/secret-source';
+import { createSecretsManagerClient } from '../secrets/secrets-manager-client';
+import { secretsManagerSecretSource } from '../secrets/secrets-manager-secret-source';
 import { CircuitBreakerRateLimiter } from './circuit-breaker';
 import { MemoryTokenBucket } from './memory-token-bucket';
 import type { RateLimiter } from './rate-limiter';
+import { followAuthTokenRotation } from './redis-auth-rotation';
 import { createRedisClient, type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
-import type { RedisSettings } from './redis-settings';
+import { DEFAULT_AUTH_REFRESH_INTERVAL_MS, type RedisSettings } from './redis-settings';
 import { RedisTokenBucket } from './redis-token-bucket';
 import { RefusalCache } from './refusal-cache';
 
@@ -15,25 +19,55 @@ export interface RateLimitWiring {
   readonly client?: RedisClient;
 }
 
+export interface RateLimitWiringOptions {
+  /**
+   * Where the AUTH token is read again when Redis refuses it. Default: the Secrets Manager secret
+   * `settings.authTokenSecretId` names, if any (tests and local runs may give another source).
+   */
+  readonly authToken?: SecretSource;
+}
+
+const authTokenSource = (
+  settings: RedisSettings,
+  options: RateLimitWiringOptions,
+): SecretSource | undefined => {
+  if (options.authToken) return options.authToken;
+  if (!settings.authTokenSecretId) return undefined;
+  return secretsManagerSecretSource(createSecretsManagerClient(), settings.authTokenSecretId);
+};
+
 /**
  * The Redis limiter behind a circuit breaker and a local refusal cache, with its readiness check;
  * or, without Redis settings,
  * the in-memory limiter (limits then hold per container only, which the caller should say).
+ * With an AUTH token source, a refused token is read again and used for the next connection
+ * (`followAuthTokenRotation`).
  */
 export const wireRateLimiter = (
   settings: RedisSettings | undefined,
   logger: Logger,
   breaker: { failureThreshold?: number; openMs?: number } = {},
+  options: RateLimitWiringOptions = {},
 ): RateLimitWiring => {
   if (!settings) return { limiter: new MemoryTokenBucket(), store: 'memory' };
   const client = createRedisClient(settings);
+  const authToken = authTokenSource(settings, options);
+  const onAuthError = authToken
+    ? followAuthTokenRotation(client, authToken, {
+        minIntervalMs: settings.authRefreshIntervalMs ?? DEFAULT_AUTH_REFRESH_INTERVAL_MS,
+        logger,
+      })
+    : undefined;
   // Why the connection is down, for readiness (`refused` tells an operator more than "down").
   let connectionError: Error | undefined;
   // ioredis reports each failed (re)connection as an 'error' event; without a listener it prints them.
   client.on('error', (error: Error) => {
     connectionError = error;
     logger.debug('redis connection error', { error: error.message });
+    onAuthError?.(error);
   });
+  // A Cluster reports each node's connection errors as `node error`, not `error`.
+  if (onAuthError) client.on('node error', (error: Error) => onAuthError(error));
   client.on('ready', () => {
     connectionError = undefined;
   });

@@ -82,3 +82,38 @@ export const whenReady = (client: RedisClient, waitMs: number): Promise<void> =>
     client.once('close', onClose);
   });
 };
+
+/**
+ * Redis refused the credentials: `WRONGPASS` (Redis 6+, Valkey, ElastiCache), `NOAUTH` (a
+ * connection that never authenticated), `ERR invalid password` (Redis before 6).
+ */
+export const isRedisAuthError = (error: unknown): boolean =>
+  error instanceof Error &&
+  /^(WRONGPASS|NOAUTH)\b|invalid (username-password pair|password)/i.test(error.message);
+
+/**
+ * The password the client sends on its next (re)connection. ioredis reads `options.password` each
+ * time it connects, and a connection refused by AUTH is closed and retried with backoff, so the
+ * client picks the new token up without being rebuilt. A Cluster keeps one client per node, plus
+ * the options it gives nodes it discovers later: all of them get it.
+ */
+export const setRedisPassword = (client: RedisClient, password: string): void => {
+  if (client instanceof Cluster) {
+    if (client.options.redisOptions) client.options.redisOptions.password = password;
+    // ioredis 6 gives its (private) connection pool a copy of `redisOptions` at construction and
+    // builds every node client from that copy: without this, a node rebuilt after the rotation
+    // would connect with the old token. Checked against ioredis 6.0.0 by
+    // ratelimit-auth-rotation-cluster.test.ts, which fails without it.
+    const pool = (
+      client as unknown as { connectionPool?: { redisOptions?: { password?: string } } }
+    ).connectionPool;
+    if (pool?.redisOptions) pool.redisOptions.password = password;
+    for (const node of client.nodes('all')) node.options.password = password;
+    return;
+  }
+  client.options.password = password;
+};
+
+/** The password the client sends now (to tell a new token from the one Redis just refused). */
+export const redisPassword = (client: RedisClient): string | undefined =>
+  client instanceof Cluster ? client.options.redisOptions?.password : client.options.password;

@@ -1,5 +1,8 @@
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** How often, at most, a refused Redis AUTH token is read again from its secret. */
+export const DEFAULT_AUTH_REFRESH_INTERVAL_MS = 10_000;
+
 export interface RedisSettings {
   readonly host: string;
   readonly port: number;
@@ -13,6 +16,13 @@ export interface RedisSettings {
   readonly commandTimeoutMs: number;
   /** @default 1000 */
   readonly connectTimeoutMs: number;
+  /**
+   * The Secrets Manager secret holding the AUTH token (`REDIS_AUTH_SECRET_ARN`): read again when
+   * Redis rejects the token, so a rotation needs no restart.
+   */
+  readonly authTokenSecretId?: string;
+  /** At most one such re-read per interval and container. @default 10000 */
+  readonly authRefreshIntervalMs?: number;
 }
 
 const flag = (value: string | undefined): boolean => value === 'true' || value === '1';
@@ -37,13 +47,20 @@ const portNumber = (value: string | undefined): number => {
 /**
  * Redis connection settings from `REDIS_URL` (`redis://` or `rediss://` for TLS, with an optional
  * password) or from `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`, `REDIS_TLS`; plus `REDIS_CLUSTER`,
- * `REDIS_COMMAND_TIMEOUT_MS`, `REDIS_CONNECT_TIMEOUT_MS`. Undefined when neither URL nor host is set.
+ * `REDIS_COMMAND_TIMEOUT_MS`, `REDIS_CONNECT_TIMEOUT_MS`, `REDIS_AUTH_SECRET_ARN`,
+ * `REDIS_AUTH_REFRESH_INTERVAL_MS`. Undefined when neither URL nor host is set.
  */
 export const redisSettingsFromEnv = (env: Env = process.env): RedisSettings | undefined => {
   const common = {
     cluster: flag(env.REDIS_CLUSTER),
     commandTimeoutMs: positive('REDIS_COMMAND_TIMEOUT_MS', env.REDIS_COMMAND_TIMEOUT_MS, 50),
     connectTimeoutMs: positive('REDIS_CONNECT_TIMEOUT_MS', env.REDIS_CONNECT_TIMEOUT_MS, 1000),
+    authRefreshIntervalMs: positive(
+      'REDIS_AUTH_REFRESH_INTERVAL_MS',
+      env.REDIS_AUTH_REFRESH_INTERVAL_MS,
+      DEFAULT_AUTH_REFRESH_INTERVAL_MS,
+    ),
+    ...(env.REDIS_AUTH_SECRET_ARN ? { authTokenSecretId: env.REDIS_AUTH_SECRET_ARN } : {}),
   };
   if (env.REDIS_URL) {
     const url = new URL(env.REDIS_URL);

@@ -1,4 +1,6 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { redisAuthTokenFrom } from './redis-auth-token';
+import { type BoundedSecretsManager, createSecretsManagerClient } from './secrets-manager-client';
+import { secretsManagerSecretSource } from './secrets-manager-secret-source';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,46 +22,51 @@ const asList = (value: unknown): string[] =>
  * of the wiring reads (so no secret ever sits in a plain Lambda environment variable):
  * - `SESSION_SECRET_ARN` -> `SESSION_SECRET` and `SESSION_SECRET_PREVIOUS`
  *   (a JSON document `{"current", "previous"}`, or a plain string);
- * - `REDIS_AUTH_SECRET_ARN` -> `REDIS_PASSWORD` (the ElastiCache AUTH token, a plain string).
+ * - `REDIS_AUTH_SECRET_ARN` -> `REDIS_PASSWORD` (the ElastiCache AUTH token: a plain string, or
+ *   `{"password"}`). The Redis wiring reads that secret again when Redis rejects the token.
  * Values already set directly (local runs, `sam local invoke`) win, and nothing is fetched.
+ *
+ * Every read is bounded (`createSecretsManagerClient`): with no route to Secrets Manager the init
+ * fails in seconds with `SecretReadError`, naming Secrets Manager, the secret and the endpoint.
  */
 export const resolveSecrets = async (
   env: Env = process.env,
-  client?: SecretsManagerClient,
+  secrets?: BoundedSecretsManager,
 ): Promise<void> => {
-  const wanted = [
-    env.SESSION_SECRET_ARN && !env.SESSION_SECRET ? 'session' : undefined,
-    env.REDIS_AUTH_SECRET_ARN && !env.REDIS_PASSWORD ? 'redis' : undefined,
-  ].filter((name) => name !== undefined);
-  if (wanted.length === 0) return;
+  const sessionArn = env.SESSION_SECRET_ARN && !env.SESSION_SECRET ? env.SESSION_SECRET_ARN : '';
+  const redisArn =
+    env.REDIS_AUTH_SECRET_ARN && !env.REDIS_PASSWORD ? env.REDIS_AUTH_SECRET_ARN : '';
+  if (!sessionArn && !redisArn) return;
 
-  const secrets = client ?? new SecretsManagerClient({ maxAttempts: 3 });
-  const read = async (secretId: string): Promise<string> => {
-    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
-    if (!SecretString) throw new Error(`Secret ${secretId} has no string value`);
-    return SecretString;
-  };
-  await Promise.all([
-    wanted.includes('session') && env.SESSION_SECRET_ARN
-      ? read(env.SESSION_SECRET_ARN).then((text) => {
-          let document: SessionSecretDocument | undefined;
-          try {
-            document = JSON.parse(text) as SessionSecretDocument;
-          } catch {
-            document = undefined;
-          }
-          const current = document ? asList(document.current)[0] : text;
-          if (!current) throw new Error('The session secret has no "current" value');
-          env.SESSION_SECRET = current;
-          const previous = document ? asList(document.previous) : [];
-          if (previous.length > 0) env.SESSION_SECRET_PREVIOUS = previous.join(',');
-        })
-      : undefined,
-    wanted.includes('redis') && env.REDIS_AUTH_SECRET_ARN
-      ? read(env.REDIS_AUTH_SECRET_ARN).then((text) => {
-          env.REDIS_PASSWORD = text;
-        })
-      : undefined,
-  ]);
-  if (!client) secrets.destroy();
+  const bounded = secrets ?? createSecretsManagerClient(env);
+  try {
+    await Promise.all([
+      sessionArn
+        ? secretsManagerSecretSource(bounded, sessionArn)
+            .read()
+            .then((text) => {
+              let document: SessionSecretDocument | undefined;
+              try {
+                document = JSON.parse(text) as SessionSecretDocument;
+              } catch {
+                document = undefined;
+              }
+              const current = document ? asList(document.current)[0] : text;
+              if (!current) throw new Error('The session secret has no "current" value');
+              env.SESSION_SECRET = current;
+              const previous = document ? asList(document.previous) : [];
+              if (previous.length > 0) env.SESSION_SECRET_PREVIOUS = previous.join(',');
+            })
+        : undefined,
+      redisArn
+        ? secretsManagerSecretSource(bounded, redisArn)
+            .read()
+            .then((text) => {
+              env.REDIS_PASSWORD = redisAuthTokenFrom(text);
+            })
+        : undefined,
+    ]);
+  } finally {
+    if (!secrets) bounded.client.destroy();
+  }
 };

@@ -16,6 +16,7 @@ describe('redisSettingsFromEnv', () => {
       cluster: false,
       commandTimeoutMs: 50,
       connectTimeoutMs: 1000,
+      authRefreshIntervalMs: 10_000,
     });
   });
 
@@ -45,6 +46,8 @@ describe('redisSettingsFromEnv', () => {
         REDIS_CLUSTER: '1',
         REDIS_COMMAND_TIMEOUT_MS: '25',
         REDIS_CONNECT_TIMEOUT_MS: '500',
+        REDIS_AUTH_SECRET_ARN: 'arn:redis-auth',
+        REDIS_AUTH_REFRESH_INTERVAL_MS: '30000',
       }),
     ).toEqual({
       host: 'clustercfg.example',
@@ -54,6 +57,8 @@ describe('redisSettingsFromEnv', () => {
       cluster: true,
       commandTimeoutMs: 25,
       connectTimeoutMs: 500,
+      authTokenSecretId: 'arn:redis-auth',
+      authRefreshIntervalMs: 30000,
     });
   });
 
@@ -70,6 +75,10 @@ describe('redisSettingsFromEnv', () => {
     [
       { REDIS_HOST: 'cache', REDIS_COMMAND_TIMEOUT_MS: '0' },
       'REDIS_COMMAND_TIMEOUT_MS must be a positive number, got "0"',
+    ],
+    [
+      { REDIS_HOST: 'cache', REDIS_AUTH_REFRESH_INTERVAL_MS: 'soon' },
+      'REDIS_AUTH_REFRESH_INTERVAL_MS must be a positive number, got "soon"',
     ],
   ])('refuses %j', (env, message) => {
     expect(() => redisSettingsFromEnv(env)).toThrow(message);
