@@ -1,8 +1,8 @@
 import {
   type ClientAddressSource,
-  ClientAddressSource as Source,
   EdgeHeader,
   OAC_SIGNING_HEADERS,
+  ClientAddressSource as Source,
   viewerAddress,
 } from '../http/client-address';
 import { Header } from '../http/header-names';

@@ -167,9 +167,9 @@ describe('Middleware: edgeViewer on a direct call (the default)', () => {
         headers: {
           authorization: 'Bearer mine',
           'x-gateway-viewer-authorization': 'Bearer forged',
-          'X_Gateway_Viewer_Authorization': 'Bearer forged',
+          X_Gateway_Viewer_Authorization: 'Bearer forged',
           'cloudfront-viewer-address': '192.0.2.1:1',
-          'CloudFront_Viewer_Address': '192.0.2.1:1',
+          CloudFront_Viewer_Address: '192.0.2.1:1',
         },
       }),
     );
