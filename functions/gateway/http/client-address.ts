@@ -57,6 +57,9 @@ export const viewerAddress = (value: string | undefined): string | undefined => 
   const last = value.slice(value.lastIndexOf(',') + 1).trim();
   const colon = last.lastIndexOf(':');
   if (colon <= 0 || !PORT.test(last.slice(colon + 1))) return undefined;
-  const address = last.slice(0, colon);
+  const hostPart = last.slice(0, colon);
+  // CloudFront writes IPv6 bare; the bracketed form is accepted in case that ever changes.
+  const address =
+    hostPart.startsWith('[') && hostPart.endsWith(']') ? hostPart.slice(1, -1) : hostPart;
   return isIP(address) === 0 ? undefined : address;
 };

@@ -1,4 +1,7 @@
-import { clientAddressFromEnv } from '../../../functions/gateway/http/client-address';
+import {
+  clientAddressFromEnv,
+  viewerAddress,
+} from '../../../functions/gateway/http/client-address';
 import type { RateLimiter } from '../../../functions/gateway/ratelimit/rate-limiter';
 import { captureOutput } from '../../helpers/capture-output';
 import { functionUrlEvent } from '../../helpers/function-url-event';
@@ -187,5 +190,21 @@ describe('clientAddressFromEnv', () => {
     expect(() => clientAddressFromEnv({ GATEWAY_CLIENT_ADDRESS: 'x-forwarded-for' })).toThrow(
       'GATEWAY_CLIENT_ADDRESS must be one of request-context, cloudfront-viewer-address; got "x-forwarded-for"',
     );
+  });
+});
+
+describe('viewerAddress', () => {
+  it.each([
+    ['198.51.100.10:46532', '198.51.100.10'],
+    ['2406:2d40:728d:fa10::c4a:42838', '2406:2d40:728d:fa10::c4a'],
+    ['[2001:db8::1]:443', '2001:db8::1'],
+    ['192.0.2.1:1, 198.51.100.10:46532', '198.51.100.10'],
+    ['198.51.100.10', undefined],
+    ['198.51.100.10:port', undefined],
+    ['evil.example:443', undefined],
+    [':443', undefined],
+    ['', undefined],
+  ])('reads %j as %j', (value, expected) => {
+    expect(viewerAddress(value)).toBe(expected);
   });
 });
