@@ -43,6 +43,8 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
     settings.invokeMode === 'RESPONSE_STREAM' ? InvokeMode.RESPONSE_STREAM : InvokeMode.BUFFERED,
   edge: settings.edge,
   ...(settings.webAclArn ? { webAclArn: settings.webAclArn } : {}),
+  ...(settings.domainName ? { domainName: settings.domainName } : {}),
+  ...(settings.certificateArn ? { certificateArn: settings.certificateArn } : {}),
   corsAllowedOrigins: settings.corsAllowedOrigins,
   upstreamEnvironment: settings.upstreamEnvironment,
 });

@@ -13,6 +13,9 @@ export interface GatewaySettings {
   readonly invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
   readonly edge: 'none' | 'cloudfront';
   readonly webAclArn?: string;
+  /** Custom domain of the CloudFront distribution (edge `cloudfront`), with its certificate. */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
   readonly corsAllowedOrigins: readonly string[];
   readonly upstreamEnvironment: Readonly<Record<string, string>>;
 }
@@ -56,10 +59,31 @@ const record = (key: string, value: unknown): Record<string, string> => {
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 };
 
+/** `domainName` + `certificateArn`: both or neither, edge `cloudfront` only, ACM in us-east-1. */
+const customDomain = (
+  edge: 'none' | 'cloudfront',
+  domainName: string | undefined,
+  certificateArn: string | undefined,
+): { domainName?: string; certificateArn?: string } => {
+  if (domainName === undefined && certificateArn === undefined) return {};
+  if (domainName === undefined || certificateArn === undefined) {
+    throw new Error(
+      `Context domainName and certificateArn go together; got only ${domainName ? 'domainName' : 'certificateArn'}`,
+    );
+  }
+  if (edge !== 'cloudfront') throw new Error('Context domainName needs edge=cloudfront');
+  if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)) {
+    throw new Error(
+      'Context certificateArn must be an ACM certificate in us-east-1 (CloudFront reads it there)',
+    );
+  }
+  return { domainName, certificateArn };
+};
+
 /**
  * Reads and checks the settings: `stage` (env STAGE, default `dev`), `production` (default: stage
  * is prod/production), `gatewayConfigPath`, `memorySize`, `vpcId`, `natGateways`, `cacheNodeType`,
- * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `corsAllowedOrigins`, `upstreamEnvironment`.
+ * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `domainName` + `certificateArn`, `corsAllowedOrigins`, `upstreamEnvironment`.
  */
 export const gatewaySettings = (
   context: Lookup,
@@ -71,6 +95,7 @@ export const gatewaySettings = (
   const production = text(context('production'));
   const vpcId = text(context('vpcId'));
   const webAclArn = text(context('webAclArn'));
+  const edge = oneOf('edge', text(context('edge')), ['none', 'cloudfront'] as const, 'none');
   return {
     stage,
     production: production === undefined ? isProductionStage(stage) : production === 'true',
@@ -91,8 +116,9 @@ export const gatewaySettings = (
       ['BUFFERED', 'RESPONSE_STREAM'] as const,
       'BUFFERED',
     ),
-    edge: oneOf('edge', text(context('edge')), ['none', 'cloudfront'] as const, 'none'),
+    edge,
     ...(webAclArn ? { webAclArn } : {}),
+    ...customDomain(edge, text(context('domainName')), text(context('certificateArn'))),
     corsAllowedOrigins: list(context('corsAllowedOrigins')),
     upstreamEnvironment: record('upstreamEnvironment', context('upstreamEnvironment')),
   };

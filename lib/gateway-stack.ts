@@ -40,6 +40,10 @@ export interface GatewayStackProps extends StackProps {
   readonly edge?: 'none' | 'cloudfront';
   /** WAF web ACL ARN for the CloudFront distribution (edge `cloudfront` only). */
   readonly webAclArn?: string;
+  /** A custom domain for the distribution (edge `cloudfront` only); needs `certificateArn`. */
+  readonly domainName?: string;
+  /** ACM certificate (us-east-1) for `domainName`: viewers then get a TLSv1.2_2021 floor. */
+  readonly certificateArn?: string;
   /** @default no CORS */
   readonly corsAllowedOrigins?: readonly string[];
   /** Environment for `${VAR}` references in the route table (upstream URLs). */
@@ -111,6 +115,8 @@ export class GatewayStack extends Stack {
       invokeMode: props.invokeMode ?? InvokeMode.BUFFERED,
       edge: props.edge ?? 'none',
       ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+      ...(props.domainName ? { domainName: props.domainName } : {}),
+      ...(props.certificateArn ? { certificateArn: props.certificateArn } : {}),
       ...(props.corsAllowedOrigins ? { corsAllowedOrigins: props.corsAllowedOrigins } : {}),
     });
     const monitoring = new GatewayMonitoring(this, 'Monitoring', {
@@ -125,9 +131,8 @@ export class GatewayStack extends Stack {
         sessionSecret: sessionSecret.secret,
         cacheAuthToken: cache.authToken,
         cache,
-        distribution: endpoint.distribution,
       },
-      { production, webAcl: props.webAclArn !== undefined },
+      { production },
     );
 
     new CfnOutput(this, 'GatewayUrl', {

@@ -7,6 +7,8 @@ const ack = (scope: IConstruct, rule: string, reason: string): void =>
 /**
  * cdk-nag AwsSolutions findings the gateway accepts, each with its reason. Everything else is fixed
  * in the constructs (flow logs, PITR, non-default cache port, TLS and AUTH on the cache, scoped IAM).
+ * The CloudFront edge acknowledges its own findings (`constructs/gateway-edge.ts`), as they depend on
+ * its settings.
  */
 export const acknowledgeGatewayFindings = (
   parts: {
@@ -15,9 +17,8 @@ export const acknowledgeGatewayFindings = (
     readonly sessionSecret: IConstruct;
     readonly cacheAuthToken: IConstruct;
     readonly cache: IConstruct;
-    readonly distribution?: IConstruct | undefined;
   },
-  options: { readonly production: boolean; readonly webAcl: boolean },
+  options: { readonly production: boolean },
 ): void => {
   ack(
     parts.functionRole,
@@ -49,29 +50,6 @@ export const acknowledgeGatewayFindings = (
       parts.cache,
       'AwsSolutions-AEC4',
       'Non-production stages use one cache node; production stages are Multi-AZ.',
-    );
-  }
-  if (parts.distribution) {
-    ack(
-      parts.distribution,
-      'AwsSolutions-CFR1',
-      'An API for clients anywhere: no geographic restriction.',
-    );
-    if (!options.webAcl)
-      ack(
-        parts.distribution,
-        'AwsSolutions-CFR2',
-        'WAF is optional: pass webAclArn to attach one.',
-      );
-    ack(
-      parts.distribution,
-      'AwsSolutions-CFR3',
-      'Every request is logged by the gateway function (one access-log line with correlation id) in CloudWatch.',
-    );
-    ack(
-      parts.distribution,
-      'AwsSolutions-CFR4',
-      'The default CloudFront certificate serves TLS 1.2+ clients; a custom domain and certificate are outside this stack.',
     );
   }
 };

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { GatewayConfig } from './config/schema';
 import { liveness, type ReadinessCheck, readiness } from './health/readiness';
+import type { ClientAddressSource } from './http/client-address';
 import {
   type FunctionUrlEvent,
   type FunctionUrlResult,
@@ -14,6 +15,7 @@ import {
 import { accessLog } from './middleware/access-log';
 import { authorize } from './middleware/authorize';
 import { correlation } from './middleware/correlation';
+import { edgeViewer } from './middleware/edge-viewer';
 import { errorResponse } from './middleware/error-response';
 import { rateLimit } from './middleware/rate-limit';
 import { rateLimitResponseHeaders } from './middleware/rate-limit-response-headers';
@@ -53,6 +55,11 @@ export interface GatewayDependencies {
    * with `stream: true` pass the upstream's body through without buffering it. @default false
    */
   readonly streaming?: boolean;
+  /**
+   * Where the client's address (and, behind CloudFront, its Authorization header) comes from; see
+   * `ClientAddressSource`. @default 'request-context'
+   */
+  readonly clientAddress?: ClientAddressSource;
 }
 
 /**
@@ -94,6 +101,7 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
     .use(correlation({ logger: deps.logger }))
+    .use(edgeViewer(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}))
     .use(accessLog({ logger: deps.logger, metrics: measurements }))
     .use(securityHeaders(deps.config.security_headers))
     .use(rateLimitResponseHeaders())

@@ -1,5 +1,6 @@
 import { loadConfig } from './config/load-config';
 import { createGateway, type GatewayHandler } from './create-gateway';
+import { clientAddressFromEnv } from './http/client-address';
 import { emfMetrics } from './observability/emf-metrics';
 import { fanOutMetrics, type GatewayMetrics } from './observability/gateway-metrics';
 import { logger } from './observability/logger';
@@ -54,6 +55,7 @@ export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler =>
     gatewayMetrics: options.extraMetrics ? fanOutMetrics(emf, options.extraMetrics) : emf,
     ...(sessions ? { sessions } : {}),
     rateLimiter: rateLimits.limiter,
+    clientAddress: clientAddressFromEnv(),
     readinessChecks: [sessions?.readinessCheck, rateLimits.readinessCheck].filter(
       (check) => check !== undefined,
     ),

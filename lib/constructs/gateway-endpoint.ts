@@ -1,26 +1,19 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  AllowedMethods,
-  CachePolicy,
-  Distribution,
-  HttpVersion,
-  OriginRequestPolicy,
-  PriceClass,
-  SecurityPolicyProtocol,
-  ViewerProtocolPolicy,
-} from 'aws-cdk-lib/aws-cloudfront';
-import { FunctionUrlOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { Distribution } from 'aws-cdk-lib/aws-cloudfront';
 import {
   type FunctionUrl,
   FunctionUrlAuthType,
   HttpMethod,
-  type IFunction,
   InvokeMode,
+  type Function as LambdaFunction,
 } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ClientAddressSource } from '../../functions/gateway/http/client-address';
+import { GatewayEdge } from './gateway-edge';
 
 export interface GatewayEndpointProps {
-  readonly function: IFunction;
+  /** The gateway function; behind CloudFront it is told so through its environment. */
+  readonly function: LambdaFunction;
   /** `BUFFERED` (6 MB responses) or `RESPONSE_STREAM` (streaming routes). @default BUFFERED */
   readonly invokeMode?: InvokeMode;
   /** Browser origins allowed to call the gateway (CORS on the Function URL). @default none */
@@ -32,7 +25,18 @@ export interface GatewayEndpointProps {
   readonly edge?: 'none' | 'cloudfront';
   /** An existing WAF web ACL (scope CLOUDFRONT, made in us-east-1) for the distribution. */
   readonly webAclArn?: string;
+  /** A custom domain for the distribution (edge `cloudfront`); needs `certificateArn`. */
+  readonly domainName?: string;
+  /** An ACM certificate in us-east-1 for `domainName`. */
+  readonly certificateArn?: string;
 }
+
+const ALLOWED_HEADERS = ['content-type', 'x-correlation-id'] as const;
+/**
+ * Behind CloudFront a browser also sends the payload hash OAC needs for POST and PUT (Lambda takes
+ * no unsigned payloads) and its own Authorization, which the viewer-request function carries.
+ */
+const EDGE_ALLOWED_HEADERS = ['x-amz-content-sha256', 'authorization'] as const;
 
 /** How clients reach the function: its Function URL, optionally behind CloudFront. */
 export class GatewayEndpoint extends Construct {
@@ -44,6 +48,9 @@ export class GatewayEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: GatewayEndpointProps) {
     super(scope, id);
     const behindCloudFront = props.edge === 'cloudfront';
+    if (!behindCloudFront && (props.domainName || props.certificateArn)) {
+      throw new Error('GatewayEndpoint: domainName and certificateArn need edge cloudfront');
+    }
     const origins = props.corsAllowedOrigins ?? [];
     this.functionUrl = props.function.addFunctionUrl({
       // The gateway does its own authentication; IAM only guards the CloudFront-only path.
@@ -54,7 +61,9 @@ export class GatewayEndpoint extends Construct {
             cors: {
               allowedOrigins: [...origins],
               allowedMethods: [HttpMethod.ALL],
-              allowedHeaders: ['content-type', 'x-correlation-id'],
+              allowedHeaders: behindCloudFront
+                ? [...ALLOWED_HEADERS, ...EDGE_ALLOWED_HEADERS]
+                : [...ALLOWED_HEADERS],
               exposedHeaders: [
                 'x-correlation-id',
                 'ratelimit-limit',
@@ -72,21 +81,20 @@ export class GatewayEndpoint extends Construct {
       this.url = this.functionUrl.url;
       return;
     }
-    this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'API gateway',
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      priceClass: PriceClass.PRICE_CLASS_100,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
-      defaultBehavior: {
-        origin: FunctionUrlOrigin.withOriginAccessControl(this.functionUrl),
-        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-        allowedMethods: AllowedMethods.ALLOW_ALL,
-        // An API: nothing cached, everything the client sent (but Host, which OAC signs) forwarded.
-        cachePolicy: CachePolicy.CACHING_DISABLED,
-        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      },
+    // Set together with the AWS_IAM URL above: only then is CloudFront the one caller, and only
+    // then may the gateway believe CloudFront-Viewer-Address and the carried Authorization.
+    props.function.addEnvironment(
+      'GATEWAY_CLIENT_ADDRESS',
+      ClientAddressSource.cloudFrontViewerAddress,
+    );
+    const edge = new GatewayEdge(this, 'Edge', {
+      functionUrl: this.functionUrl,
+      functionTimeout: props.function.timeout ?? Duration.seconds(3),
+      ...(props.domainName ? { domainName: props.domainName } : {}),
+      ...(props.certificateArn ? { certificateArn: props.certificateArn } : {}),
+      ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.distribution = edge.distribution;
+    this.url = edge.url;
   }
 }

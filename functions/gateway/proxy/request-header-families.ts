@@ -30,6 +30,8 @@ export const RequestHeaderFamily = {
       'x-remote-ip',
       'x-remote-addr',
       'x-envoy-external-address',
+      // CloudFront's statement; the gateway reads it only behind CloudFront, then states XFF.
+      'cloudfront-viewer-address',
     ],
     prefixes: [],
   },
@@ -77,7 +79,15 @@ export const RequestHeaderFamily = {
    * nothing upstream, and undici refuses the header outright.
    */
   gatewayOwned: {
-    names: ['host', 'content-length', 'cookie', 'x-correlation-id', 'expect'],
+    names: [
+      'host',
+      'content-length',
+      'cookie',
+      'x-correlation-id',
+      'expect',
+      // The viewer's Authorization in transit from the edge; restored as Authorization or dropped.
+      'x-gateway-viewer-authorization',
+    ],
     prefixes: [],
   },
 } as const satisfies Record<string, { names: readonly string[]; prefixes: readonly string[] }>;

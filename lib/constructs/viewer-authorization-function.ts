@@ -1,0 +1,34 @@
+import {
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionRuntime,
+} from 'aws-cdk-lib/aws-cloudfront';
+import type { Construct } from 'constructs';
+
+/**
+ * The viewer-request code (cloudfront-js-2.0, kept to ES5 syntax). Origin access control signs every
+ * origin request with SigV4 in `Authorization`, overwriting the viewer's (the `always-amz-auth`
+ * signing that leaves it alone exists only for Lambda Web Function origins, not Function URLs), so
+ * the viewer's header travels as `x-gateway-viewer-authorization`; the gateway restores it. A copy
+ * the viewer sent itself is dropped first, so that header only ever holds what CloudFront moved.
+ */
+export const VIEWER_AUTHORIZATION_CODE = `function handler(event) {
+  var headers = event.request.headers;
+  delete headers['x-gateway-viewer-authorization'];
+  if (headers.authorization) {
+    headers['x-gateway-viewer-authorization'] = { value: headers.authorization.value };
+    delete headers.authorization;
+  }
+  return event.request;
+}`;
+
+/** A CloudFront Function (viewer request) that carries the viewer's Authorization past OAC. */
+export class ViewerAuthorizationFunction extends CloudFrontFunction {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      comment: "Moves the viewer's Authorization aside before origin access control signs",
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(VIEWER_AUTHORIZATION_CODE),
+    });
+  }
+}
