@@ -45,4 +45,10 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
   ...(settings.webAclArn ? { webAclArn: settings.webAclArn } : {}),
   corsAllowedOrigins: settings.corsAllowedOrigins,
   upstreamEnvironment: settings.upstreamEnvironment,
+  ...(settings.reservedConcurrency !== undefined
+    ? { reservedConcurrency: settings.reservedConcurrency }
+    : {}),
+  vpcEndpoints: settings.vpcEndpoints,
+  ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+  logLevel: settings.logLevel,
 });
