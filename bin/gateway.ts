@@ -47,4 +47,10 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
   ...(settings.certificateArn ? { certificateArn: settings.certificateArn } : {}),
   corsAllowedOrigins: settings.corsAllowedOrigins,
   upstreamEnvironment: settings.upstreamEnvironment,
+  ...(settings.reservedConcurrency !== undefined
+    ? { reservedConcurrency: settings.reservedConcurrency }
+    : {}),
+  vpcEndpoints: settings.vpcEndpoints,
+  ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+  logLevel: settings.logLevel,
 });

@@ -1,4 +1,12 @@
 import { commaList } from '../functions/gateway/config/comma-list';
+import { type GatewayLogLevel, GatewayLogLevels } from './constructs/gateway-function';
+
+/**
+ * Reserved concurrency of production stages: caps what a flood of the public URL can take from the
+ * account (1000 by default, of which Lambda keeps 100 unreserved), and guarantees the gateway that
+ * much. Size it from peak requests per second x p99 duration in seconds; see README "Deploy".
+ */
+export const PRODUCTION_RESERVED_CONCURRENCY = 100;
 
 /** Deployment settings, from `cdk.json` context (or `-c key=value`), with environment fallbacks. */
 export interface GatewaySettings {
@@ -18,6 +26,11 @@ export interface GatewaySettings {
   readonly certificateArn?: string;
   readonly corsAllowedOrigins: readonly string[];
   readonly upstreamEnvironment: Readonly<Record<string, string>>;
+  /** Unset: the function shares the account's unreserved pool. */
+  readonly reservedConcurrency?: number;
+  readonly vpcEndpoints: boolean;
+  readonly alarmEmail?: string;
+  readonly logLevel: GatewayLogLevel;
 }
 
 type Lookup = (key: string) => unknown;
@@ -45,6 +58,29 @@ const positiveInt = (key: string, value: string | undefined, fallback: number, m
   if (!Number.isInteger(number) || number < min)
     throw new Error(`Context ${key} must be an integer >= ${min}; got "${value}"`);
   return number;
+};
+
+const flag = (key: string, value: string | undefined): boolean => {
+  if (value === undefined) return false;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`Context ${key} must be true or false; got "${value}"`);
+};
+
+/** `none` opts a production stage out of its default. */
+const reservedConcurrency = (
+  value: string | undefined,
+  production: boolean,
+): number | undefined => {
+  if (value === 'none') return undefined;
+  if (value === undefined) return production ? PRODUCTION_RESERVED_CONCURRENCY : undefined;
+  return positiveInt('reservedConcurrency', value, 1);
+};
+
+const email = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value))
+    throw new Error(`Context alarmEmail must be an e-mail address; got "${value}"`);
+  return value;
 };
 
 const list = (value: unknown): string[] =>
@@ -83,7 +119,9 @@ const customDomain = (
 /**
  * Reads and checks the settings: `stage` (env STAGE, default `dev`), `production` (default: stage
  * is prod/production), `gatewayConfigPath`, `memorySize`, `vpcId`, `natGateways`, `cacheNodeType`,
- * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `domainName` + `certificateArn`, `corsAllowedOrigins`, `upstreamEnvironment`.
+ * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `domainName` + `certificateArn`, `corsAllowedOrigins`,
+ * `upstreamEnvironment`, `reservedConcurrency` (production default, `none` to unset), `vpcEndpoints`,
+ * `alarmEmail`, `logLevel`.
  */
 export const gatewaySettings = (
   context: Lookup,
@@ -96,9 +134,12 @@ export const gatewaySettings = (
   const vpcId = text(context('vpcId'));
   const webAclArn = text(context('webAclArn'));
   const edge = oneOf('edge', text(context('edge')), ['none', 'cloudfront'] as const, 'none');
+  const isProduction = production === undefined ? isProductionStage(stage) : production === 'true';
+  const concurrency = reservedConcurrency(text(context('reservedConcurrency')), isProduction);
+  const alarmEmail = email(text(context('alarmEmail')));
   return {
     stage,
-    production: production === undefined ? isProductionStage(stage) : production === 'true',
+    production: isProduction,
     configPath: text(context('gatewayConfigPath')) ?? env.GATEWAY_CONFIG ?? 'config/gateway.yml',
     memorySize: positiveInt('memorySize', text(context('memorySize')), 1024, 128),
     ...(vpcId ? { vpcId } : {}),
@@ -121,5 +162,9 @@ export const gatewaySettings = (
     ...customDomain(edge, text(context('domainName')), text(context('certificateArn'))),
     corsAllowedOrigins: list(context('corsAllowedOrigins')),
     upstreamEnvironment: record('upstreamEnvironment', context('upstreamEnvironment')),
+    ...(concurrency !== undefined ? { reservedConcurrency: concurrency } : {}),
+    vpcEndpoints: flag('vpcEndpoints', text(context('vpcEndpoints'))),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    logLevel: oneOf('logLevel', text(context('logLevel')), GatewayLogLevels, 'INFO'),
   };
 };

@@ -1,15 +1,16 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IVpc, SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { GatewayEndpoint } from './constructs/gateway-endpoint';
-import { GatewayFunction } from './constructs/gateway-function';
+import { GatewayFunction, type GatewayLogLevel } from './constructs/gateway-function';
 import { GatewayMonitoring } from './constructs/gateway-monitoring';
 import { GatewayNetwork } from './constructs/network';
 import { RateLimitCache } from './constructs/rate-limit-cache';
 import { SessionSecret } from './constructs/session-secret';
 import { SessionTable } from './constructs/session-table';
+import { gatewayDynamoDbOperations, grantGatewayAccess } from './gateway-access';
 import { isProductionStage } from './gateway-settings';
 import { acknowledgeGatewayFindings } from './nag-acknowledgements';
 
@@ -48,7 +49,27 @@ export interface GatewayStackProps extends StackProps {
   readonly corsAllowedOrigins?: readonly string[];
   /** Environment for `${VAR}` references in the route table (upstream URLs). */
   readonly upstreamEnvironment?: Readonly<Record<string, string>>;
+  /** Reserved (and maximum) concurrency of the function. @default none (bin/ gives prod stages one) */
+  readonly reservedConcurrency?: number;
+  /** VPC endpoints for Secrets Manager (and DynamoDB); required with `natGateways: 0`. @default false */
+  readonly vpcEndpoints?: boolean;
+  /** Subscribe this address to the alarm topic. @default no subscription */
+  readonly alarmEmail?: string;
+  /** Lambda's application log level (JSON log format). @default 'INFO' */
+  readonly logLevel?: GatewayLogLevel;
 }
+
+/**
+ * Variables `events/env.json` sets for `sam local invoke`, declared with values that mean "unset"
+ * to the code (an empty DYNAMODB_ENDPOINT is AWS's, an empty SESSION_SECRET is read from its ARN, an
+ * empty DEMO_UPSTREAM_URL takes the route table's `:-` fallback). AWS_REGION and credentials are
+ * Lambda's reserved names: SAM sets them itself (`--region`, the shell's profile).
+ */
+const LOCAL_OVERRIDES = {
+  SESSION_SECRET: '',
+  DYNAMODB_ENDPOINT: '',
+  DEMO_UPSTREAM_URL: '',
+} as const;
 
 /** Composes the gateway's constructs; defines no resources inline. */
 export class GatewayStack extends Stack {
@@ -64,11 +85,15 @@ export class GatewayStack extends Stack {
     const network = new GatewayNetwork(this, 'Network', {
       ...(vpc ? { vpc } : {}),
       ...(props.natGateways !== undefined ? { natGateways: props.natGateways } : {}),
+      vpcEndpoints: props.vpcEndpoints ?? false,
+      retain: production,
     });
     const sessions = new SessionTable(this, 'Sessions', { retain: production });
-    const sessionSecret = new SessionSecret(this, 'SessionSecret');
+    const sessionSecret = new SessionSecret(this, 'SessionSecret', { retain: production });
     const cache = new RateLimitCache(this, 'RateLimitCache', {
       vpc: network.vpc,
+      subnets: network.privateSubnets,
+      retain: production,
       multiAz: production,
       ...(props.cacheNodeType ? { nodeType: props.cacheNodeType } : {}),
       ...(props.cacheEngine ? { engine: props.cacheEngine } : {}),
@@ -80,14 +105,25 @@ export class GatewayStack extends Stack {
       allowAllOutbound: true,
     });
     cache.allowFrom(functionSecurityGroup);
+    network.addEndpointsFor(functionSecurityGroup);
 
     this.gatewayFunction = new GatewayFunction(this, 'GatewayFunction', {
       vpc: network.vpc,
+      vpcSubnets: network.privateSubnets,
       securityGroups: [functionSecurityGroup],
+      retain: production,
+      ...(props.logLevel ? { applicationLogLevel: props.logLevel } : {}),
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       ...(props.configPath ? { configPath: props.configPath } : {}),
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
       ...(props.timeout ? { timeout: props.timeout } : {}),
       environment: {
+        // Declared (empty: unset for the code) so `sam local invoke --env-vars events/env.json`,
+        // which only overrides variables the template declares, can set them. Deployed, the
+        // secret comes from SESSION_SECRET_ARN and DynamoDB from its AWS endpoint.
+        ...LOCAL_OVERRIDES,
         ...props.upstreamEnvironment,
         SESSION_TABLE: sessions.table.tableName,
         SESSION_SECRET_ARN: sessionSecret.secret.secretArn,
@@ -99,16 +135,11 @@ export class GatewayStack extends Stack {
           props.invokeMode === InvokeMode.RESPONSE_STREAM ? 'RESPONSE_STREAM' : 'BUFFERED',
       },
     });
-    // Least privilege: item reads and writes on its own table (not its indexes), its two secrets.
-    this.gatewayFunction.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [sessions.table.tableArn],
-      }),
-    );
-    sessionSecret.secret.grantRead(this.gatewayFunction);
-    cache.authToken.grantRead(this.gatewayFunction);
+    // Least privilege: exactly the calls the code makes (lib/gateway-access.ts), on its resources.
+    grantGatewayAccess(this.gatewayFunction, {
+      tableArn: sessions.table.tableArn,
+      secretArns: [sessionSecret.secret.secretArn, cache.authToken.secretArn],
+    });
 
     const endpoint = new GatewayEndpoint(this, 'Endpoint', {
       function: this.gatewayFunction,
@@ -119,9 +150,18 @@ export class GatewayStack extends Stack {
       ...(props.certificateArn ? { certificateArn: props.certificateArn } : {}),
       ...(props.corsAllowedOrigins ? { corsAllowedOrigins: props.corsAllowedOrigins } : {}),
     });
+    const alarms = new AlarmTopic(this, 'Alarms', {
+      retain: production,
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
     const monitoring = new GatewayMonitoring(this, 'Monitoring', {
       function: this.gatewayFunction,
       dashboardName: `Gateway-${props.stage}`,
+      alarmTopic: alarms.topic,
+      logGroup: this.gatewayFunction.logGroup,
+      cacheClusterIds: cache.cacheClusterIds,
+      tableName: sessions.table.tableName,
+      tableOperations: gatewayDynamoDbOperations,
     });
 
     acknowledgeGatewayFindings(
@@ -146,6 +186,10 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, 'SessionSecretArn', {
       value: sessionSecret.secret.secretArn,
       description: 'The session signing secret',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'Every alarm notifies this topic; subscribe on-call tools to it',
     });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${monitoring.dashboard.dashboardName}`,

@@ -1,7 +1,25 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  type ISecurityGroup,
+  type IVpc,
+  type SubnetSelection,
+  SubnetType,
+} from 'aws-cdk-lib/aws-ec2';
+import {
+  Effect,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -19,13 +37,29 @@ export interface GatewayFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Run in this VPC's private subnets (to reach the cache). @default no VPC */
   readonly vpc?: IVpc;
+  /** The subnets it runs in. @default the VPC's private subnets with egress */
+  readonly vpcSubnets?: SubnetSelection;
   readonly securityGroups?: ISecurityGroup[];
+  /** Level of the application log lines Lambda keeps (JSON log format). @default 'INFO' */
+  readonly applicationLogLevel?: GatewayLogLevel;
+  /** Concurrency reserved for (and capping) the function. @default none: the account's pool */
+  readonly reservedConcurrentExecutions?: number;
+  /** Keep the log group when the stack is deleted (production stages). @default false */
+  readonly retain?: boolean;
   /** Settings for the runtime: table, cache endpoint, secret ARNs, upstream URLs. Never secret values. */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
 /**
- * The gateway Lambda function: Node.js 22 on ARM64, bundled as ESM by the locally installed
+ * Lambda drops JSON lines below the application log level, and gives a line without a `level` key
+ * (every EMF metrics document) the level INFO: WARN or ERROR would silently drop every metric, so
+ * only these levels are offered.
+ */
+export const GatewayLogLevels = ['TRACE', 'DEBUG', 'INFO'] as const;
+export type GatewayLogLevel = (typeof GatewayLogLevels)[number];
+
+/**
+ * The gateway Lambda function: Node.js 24 on ARM64, bundled as ESM by the locally installed
  * esbuild (never Docker), minified with source maps, with the route table copied beside it.
  */
 export class GatewayFunction extends NodejsFunction {
@@ -33,22 +67,53 @@ export class GatewayFunction extends NodejsFunction {
     const configPath = props.configPath ?? 'config/gateway.yml';
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Its own role instead of AWSLambdaBasicExecutionRole, which may write to any log group: this
+    // one writes only to the function's own. The data statements come from lib/gateway-access.ts.
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Gateway function: its own log group, its table, its two secrets',
+      ...(props.vpc
+        ? {
+            managedPolicies: [
+              ManagedPolicy.fromAwsManagedPolicyName(
+                'service-role/AWSLambdaVPCAccessExecutionRole',
+              ),
+            ],
+          }
+        : {}),
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const logLevel = props.applicationLogLevel ?? 'INFO';
     super(scope, id, {
       entry: path.join(REPO_ROOT, 'functions', 'gateway', 'handler.ts'),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(30),
+      role,
       logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      // INFO keeps the START/REPORT lines and INIT_REPORT, which the init-failure alarm reads.
+      systemLogLevelV2: SystemLogLevel.INFO,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       ...(props.vpc
         ? {
             vpc: props.vpc,
-            vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+            vpcSubnets: props.vpcSubnets ?? { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
             ...(props.securityGroups ? { securityGroups: props.securityGroups } : {}),
           }
         : {}),
@@ -57,12 +122,14 @@ export class GatewayFunction extends NodejsFunction {
         GATEWAY_CONFIG: 'config/gateway.yml',
         POWERTOOLS_SERVICE_NAME: 'gateway',
         POWERTOOLS_METRICS_NAMESPACE: 'Gateway',
+        // The same level as Lambda's filter, so the logger does not build lines Lambda drops.
+        POWERTOOLS_LOG_LEVEL: logLevel,
         ...props.environment,
       },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],

@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { type IVpc, Peer, Port, SecurityGroup, SubnetType } from 'aws-cdk-lib/aws-ec2';
+import {
+  type IVpc,
+  Peer,
+  Port,
+  SecurityGroup,
+  type SubnetSelection,
+  SubnetType,
+} from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup, CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -18,6 +25,10 @@ export interface RateLimitCacheProps {
    * @default 6380
    */
   readonly port?: number;
+  /** @default the VPC's private subnets with egress */
+  readonly subnets?: SubnetSelection;
+  /** Keep the AUTH token secret and the slow log when the stack is deleted. @default false */
+  readonly retain?: boolean;
 }
 
 /**
@@ -30,6 +41,8 @@ export class RateLimitCache extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly host: string;
   readonly port: number;
+  /** The member clusters (one per node: `<group>-001`, `-002`), the dimension of ElastiCache metrics. */
+  readonly cacheClusterIds: readonly string[];
 
   constructor(scope: Construct, id: string, props: RateLimitCacheProps) {
     super(scope, id);
@@ -38,6 +51,7 @@ export class RateLimitCache extends Construct {
       description: 'AUTH token of the gateway rate-limit cache',
       // ElastiCache AUTH tokens: 16-128 printable characters, none of / " @ or space.
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -46,11 +60,13 @@ export class RateLimitCache extends Construct {
     });
     const subnets = new CfnSubnetGroup(this, 'Subnets', {
       description: 'Private subnets of the gateway rate-limit cache',
-      subnetIds: props.vpc.selectSubnets({ subnetType: SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+      subnetIds: props.vpc.selectSubnets(
+        props.subnets ?? { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      ).subnetIds,
     });
     const slowLog = new LogGroup(this, 'SlowLog', {
       retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const multiAz = props.multiAz ?? false;
     const group = new CfnReplicationGroup(this, 'ReplicationGroup', {
@@ -80,6 +96,11 @@ export class RateLimitCache extends Construct {
       ],
     });
     this.host = group.attrPrimaryEndPointAddress;
+    const nodes = multiAz ? 2 : 1;
+    this.cacheClusterIds = Array.from(
+      { length: nodes },
+      (_, index) => `${group.ref}-${String(index + 1).padStart(3, '0')}`,
+    );
   }
 
   /** Admits connections from the given security group on the cache port. */

@@ -17,6 +17,8 @@ describe('Infra: gatewaySettings', () => {
       edge: 'none',
       corsAllowedOrigins: [],
       upstreamEnvironment: {},
+      vpcEndpoints: false,
+      logLevel: 'INFO',
     });
   });
 
