@@ -22,7 +22,8 @@ export const streamingFromEnv = (
 
 /**
  * The gateway wired from the environment: config, DynamoDB sessions, the Redis (or in-memory)
- * limiter, the fetch upstream, logger and metrics. Lambda (`handler.ts`) and `npm start` both use
+ * limiter, the fetch upstream, logger and metrics, and response streaming when the Function URL
+ * streams (`GATEWAY_INVOKE_MODE`; the runtime's `awslambda` global must exist by then). Lambda (`handler.ts`) and `npm start` both use
  * it, so the local server runs exactly what Lambda runs. Call once per process.
  */
 export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler => {
@@ -54,6 +55,7 @@ export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler =>
     gatewayMetrics: options.extraMetrics ? fanOutMetrics(emf, options.extraMetrics) : emf,
     ...(sessions ? { sessions } : {}),
     rateLimiter: rateLimits.limiter,
+    streaming: streamingFromEnv(),
     readinessChecks: [sessions?.readinessCheck, rateLimits.readinessCheck].filter(
       (check) => check !== undefined,
     ),
