@@ -130,4 +130,18 @@ describe('Integration: environment settings through wireGatewayFromEnv and the l
     expect(emf?._aws.CloudWatchMetrics[0]?.Namespace).toBe(NAMESPACE);
     expect(emf?.service).toBe(SERVICE);
   });
+
+  it.each(['REDIS_CONNECT_TIMEOUT_MS', 'REDIS_COMMAND_TIMEOUT_MS'])(
+    '%s: a value that is not a positive number fails the init, naming the setting',
+    async (name) => {
+      await expect(
+        startEnvGateway(routeTable, {
+          ENV_SETTINGS_UPSTREAM: upstream.url,
+          REDIS_HOST: '127.0.0.1',
+          REDIS_PORT: String(redis.port),
+          [name]: 'soon',
+        }),
+      ).rejects.toThrow(`${name} must be a positive number, got "soon"`);
+    },
+  );
 });
