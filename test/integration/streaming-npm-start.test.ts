@@ -50,10 +50,15 @@ describe('Integration: npm start with GATEWAY_INVOKE_MODE=RESPONSE_STREAM, read 
   });
 
   it.each([
-    { mode: 'RESPONSE_STREAM', port: PORT, streams: true },
-    { mode: undefined, port: PORT + 2, streams: false },
+    {
+      setting: 'GATEWAY_INVOKE_MODE=RESPONSE_STREAM',
+      mode: 'RESPONSE_STREAM',
+      port: PORT,
+      streams: true,
+    },
+    { setting: 'no GATEWAY_INVOKE_MODE', mode: undefined, port: PORT + 2, streams: false },
   ])(
-    'GATEWAY_INVOKE_MODE=$mode: the first event shows before the upstream ends: $streams',
+    '$setting: curl -N shows the first event before the upstream has finished: $streams',
     async ({ mode, port, streams }) => {
       const gateway = await spawnNpmStart({
         GATEWAY_PORT: String(port),
