@@ -6,7 +6,13 @@
  */
 import type { Writable } from 'node:stream';
 
-export const STREAMING = Symbol.for('gateway.streamingHandler');
+/**
+ * The mark the Node.js runtime interface client itself puts on a streamified handler and checks
+ * before invoking it (`handler[Symbol.for('aws.lambda.runtime.handler.streaming')] === 'response'`).
+ * The stand-in sets the same mark, so a test can check a bundle the way the runtime would.
+ */
+export const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+export const STREAM_RESPONSE = 'response';
 
 /** What the runtime sends before a streamed body: status, headers, cookies. */
 export interface ResponsePrelude {
@@ -25,7 +31,7 @@ export interface PreludeWritable extends Writable {
 const runtime = globalThis as unknown as { awslambda?: unknown };
 runtime.awslambda ??= {
   streamifyResponse: <T extends object>(handler: T): T =>
-    Object.assign(handler, { [STREAMING]: true }),
+    Object.assign(handler, { [STREAMING]: STREAM_RESPONSE }),
   HttpResponseStream: {
     from: (stream: PreludeWritable, prelude: ResponsePrelude): PreludeWritable => {
       stream.setPrelude?.(prelude);

@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Writable } from 'node:stream';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { readCapped } from '../functions/gateway/http/read-capped';
-import { type PreludeWritable, type ResponsePrelude, STREAMING } from './awslambda-shim';
+import {
+  type PreludeWritable,
+  type ResponsePrelude,
+  STREAM_RESPONSE,
+  STREAMING,
+} from './awslambda-shim';
 import { toFunctionUrlEvent } from './function-url-event';
 import { lambdaContext } from './lambda-context';
 import { type Listening, listen } from './listen';
@@ -79,7 +84,7 @@ type StreamingHandler = (
 
 const isStreaming = (handler: unknown): handler is StreamingHandler =>
   typeof handler === 'function' &&
-  (handler as unknown as Record<symbol, unknown>)[STREAMING] === true;
+  (handler as unknown as Record<symbol, unknown>)[STREAMING] === STREAM_RESPONSE;
 
 const writeLambdaFailure = (response: ServerResponse, status: number, message: string): void => {
   response

@@ -18,7 +18,7 @@ const main = async (): Promise<void> => {
   // Readable logs on a terminal; set POWERTOOLS_DEV=false to see the exact JSON Lambda writes.
   env.POWERTOOLS_DEV ??= 'true';
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  // Node.js 20 is a supported dev runtime here (Lambda runs 22); the SDK's notice is noise.
+  // Node.js 20 is a supported dev runtime here (Lambda runs 24); the SDK's notice is noise.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   const demo = env.DEMO_UPSTREAM_URL ? undefined : await startDemoUpstream();

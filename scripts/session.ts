@@ -35,8 +35,12 @@ const resolveStore = (env: NodeJS.ProcessEnv) => {
 
 const main = async (argv: string[]): Promise<number> => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // A session id is base64url: one in 64 begins with '-', which parseArgs would take for an
+  // option. The id after `revoke` is therefore taken as it is, before options are parsed.
+  const [first, second, ...rest] = argv;
+  const revokeId = first === 'revoke' && second?.startsWith('-') && !second.startsWith('--');
   const { positionals, values } = parseArgs({
-    args: argv,
+    args: revokeId ? [first, ...rest] : argv,
     allowPositionals: true,
     options: {
       user: { type: 'string' },
@@ -46,7 +50,8 @@ const main = async (argv: string[]): Promise<number> => {
       quiet: { type: 'boolean', default: false },
     },
   });
-  const [command, argument] = positionals;
+  const [command, parsedArgument] = positionals;
+  const argument = revokeId ? second : parsedArgument;
   const env = process.env;
   const store = resolveStore(env);
   const secret = env.SESSION_SECRET ?? (store.local ? LOCAL_DEFAULTS.sessionSecret : undefined);

@@ -23,7 +23,8 @@ export const streamingFromEnv = (
 
 /**
  * The gateway wired from the environment: config, DynamoDB sessions, the Redis (or in-memory)
- * limiter, the fetch upstream, logger and metrics. Lambda (`handler.ts`) and `npm start` both use
+ * limiter, the fetch upstream, logger and metrics, and response streaming when the Function URL
+ * streams (`GATEWAY_INVOKE_MODE`; the runtime's `awslambda` global must exist by then). Lambda (`handler.ts`) and `npm start` both use
  * it, so the local server runs exactly what Lambda runs. Call once per process.
  */
 export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler => {
@@ -56,6 +57,7 @@ export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler =>
     ...(sessions ? { sessions } : {}),
     rateLimiter: rateLimits.limiter,
     clientAddress: clientAddressFromEnv(),
+    streaming: streamingFromEnv(),
     readinessChecks: [sessions?.readinessCheck, rateLimits.readinessCheck].filter(
       (check) => check !== undefined,
     ),

@@ -1,14 +1,32 @@
-// Runs a synthesized Lambda asset the way the Node.js runtime does: cwd is the asset folder,
-// the bundle is imported as a real ES module, and the handler gets the event and a context.
-// Usage: node invoke-bundle.mjs <assetDir> <handlerFile> <exportName> <eventFile>
+// Runs a synthesized Lambda asset the way the Node.js runtime does: cwd is the asset folder, bare
+// imports the bundle leaves out (the runtime's AWS SDK) resolve through NODE_PATH as the runtime's
+// loader does, the bundle is imported once as a real ES module (init), and each event is one
+// invocation of that warm instance. A handler marked by `awslambda.streamifyResponse` is called as
+// the runtime calls it, with a response stream; the `awslambda` global, as on Lambda, must exist
+// before the bundle loads (`node --import <stand-in>`).
+// Usage: node [--import <awslambda stand-in>] invoke-bundle.mjs <assetDir> <handlerFile> <exportName> <eventFile>...
+// Prints `NODE <version>`, `STREAMING <true|false>`, then one `RESULT <json>` line per event.
 import { readFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
-const [assetDir, file, exportName, eventFile] = process.argv.slice(2);
-const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+// The runtime interface client's own mark for a streaming handler.
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const STREAM_RESPONSE = 'response';
+
+const [assetDir, file, exportName, ...eventFiles] = process.argv.slice(2);
+const events = eventFiles.map((eventFile) => JSON.parse(readFileSync(eventFile, 'utf8')));
+if (process.env.NODE_PATH) {
+  register(new URL('./node-path-hooks.mjs', import.meta.url), {
+    data: { nodePath: process.env.NODE_PATH },
+  });
+}
 process.chdir(assetDir);
-const module = await import(pathToFileURL(join(assetDir, file)).href);
+
+const print = (line) => new Promise((resolve) => process.stdout.write(`\n${line}\n`, resolve));
+
 const context = {
   awsRequestId: 'bundle-test',
   functionName: 'gateway',
@@ -17,6 +35,43 @@ const context = {
   memoryLimitInMB: '1024',
   getRemainingTimeInMillis: () => 30_000,
 };
-const result = await module[exportName](event, context);
+
+/** What the runtime hands a streaming handler: the prelude (status, headers) and the body bytes. */
+const responseStream = () => {
+  const chunks = [];
+  let prelude = {};
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(Buffer.from(chunk));
+      callback();
+    },
+  });
+  stream.setPrelude = (value) => {
+    prelude = value;
+  };
+  const result = () => ({
+    ...prelude,
+    body: Buffer.concat(chunks).toString('base64'),
+    isBase64Encoded: true,
+  });
+  return { stream, result };
+};
+
+await print(`NODE ${process.version}`);
+const module = await import(pathToFileURL(join(assetDir, file)).href);
+const handler = module[exportName];
+const streaming = handler?.[HANDLER_STREAMING] === STREAM_RESPONSE;
+await print(`STREAMING ${streaming}`);
+for (const event of events) {
+  let result;
+  if (streaming) {
+    const response = responseStream();
+    await handler(event, response.stream, { ...context });
+    result = response.result();
+  } else {
+    result = await handler(event, { ...context });
+  }
+  await print(`RESULT ${JSON.stringify(result)}`);
+}
 // Lambda freezes the process after the response; open connections (Redis) must not keep it here.
-process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
+process.exit(0);

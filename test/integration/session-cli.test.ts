@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_DEFAULTS } from '../../dev/local-defaults';
 import {
   createSessionTable,
@@ -72,6 +73,38 @@ describe('Integration: npm run session', () => {
     const revoked = await session('revoke', sessionId);
     expect(revoked.stdout).toContain(`Revoked session ${sessionId}`);
     expect((await session('list', '--user', 'alice')).stdout).toContain(`${sessionId}  revoked`);
+  }, 30_000);
+
+  it('revokes a session whose id begins with "-" (one base64url id in 64 does)', async () => {
+    // Prepare: a session stored under such an id, as `create` makes 1 time in 64.
+    const sessionId = `-${'A'.repeat(42)}`;
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    await client.send(
+      new PutItemCommand({
+        TableName: 'cli-sessions',
+        Item: {
+          sessionId: { S: sessionId },
+          userId: { S: 'dash' },
+          roles: { L: [] },
+          permissions: { L: [] },
+          createdAt: { N: String(now) },
+          expiresAt: { N: String(now + 3600) },
+          revoked: { BOOL: false },
+        },
+      }),
+    );
+    client.destroy();
+
+    // Act
+    const revoked = await session('revoke', sessionId);
+
+    // Assess
+    expect(revoked.stdout).toContain(`Revoked session ${sessionId}`);
   }, 30_000);
 
   it('prints usage and exits 2 for an unknown command', async () => {

@@ -141,8 +141,10 @@ routes:
 
     expect(received).toBe(BIG_MB * MB);
     // Buffering would need the whole 256 MB (and a third more as base64). Streamed, the growth,
-    // garbage not yet collected included, stays a fraction of it whatever the size.
-    expect(peak).toBeLessThan(64 * MB);
+    // garbage not yet collected included, stays a fraction of it whatever the size. Half the body
+    // is the bound: Node 24's collector lets about 77 MB of spent chunks pile up here (Node 20: under
+    // 64 MB), which is garbage timing, not the body being held.
+    expect(peak).toBeLessThan((BIG_MB / 2) * MB);
   }, 30_000);
 
   it('still answers buffered routes, binary bytes intact, cookies as Set-Cookie', async () => {

@@ -1,0 +1,283 @@
+import { execFile } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { build } from 'esbuild';
+import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream';
+import {
+  createSessionTable,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from '../../dev/local-dynamodb';
+import { GatewayStack } from '../../lib/gateway-stack';
+import { LAMBDA_NODE_MAJOR, lambdaNode } from '../helpers/lambda-node';
+import { recordChildOutput } from '../helpers/log-capture';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+const EVENTS = join(ROOT, 'events');
+const INVOKE = join(ROOT, 'test', 'helpers', 'invoke-bundle.mjs');
+
+/**
+ * The function as it is deployed: the asset `cdk synth` produces, copied out of the repository
+ * (so no import can resolve from its node_modules), run on Node.js 24 as the Lambda runtime loads
+ * it (cwd the task folder, the runtime's AWS SDK on NODE_PATH, the `awslambda` global defined
+ * first), with the stack's own environment plus `events/env.json` (as `sam local invoke
+ * --env-vars` would), against real dependencies: dynalite, the machine's Redis, the demo upstream.
+ */
+
+interface FunctionResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** The answer each `events/` file must get: status and what the body holds. */
+const EXPECTED: Record<string, { status: number; body: Record<string, unknown> }> = {
+  'demo-echo-binary.json': {
+    status: 200,
+    body: {
+      method: 'POST',
+      path: '/public/echo/upload',
+      query: 'debug=1&tag=a%20b',
+      body_bytes: 6,
+    },
+  },
+  'demo-hello.json': { status: 200, body: { message: 'Hello from the demo upstream' } },
+  'health-live.json': { status: 200, body: { status: 'live' } },
+  'health-ready.json': {
+    status: 200,
+    body: {
+      status: 'ready',
+      checks: {
+        dynamodb: expect.objectContaining({ status: 'up' }),
+        redis: expect.objectContaining({ status: 'up' }),
+      },
+    },
+  },
+  'not-found.json': {
+    status: 404,
+    body: {
+      error: 'not_found',
+      message: expect.any(String),
+      correlation_id: expect.any(String),
+      timestamp: expect.any(String),
+    },
+  },
+  'users-no-session.json': {
+    status: 401,
+    body: {
+      error: 'unauthenticated',
+      message: expect.any(String),
+      correlation_id: expect.any(String),
+      timestamp: expect.any(String),
+    },
+  },
+};
+
+const eventFiles = readdirSync(EVENTS)
+  .filter((name) => name.endsWith('.json') && name !== 'env.json')
+  .sort();
+
+let work = '';
+let taskDir = '';
+let runtimeNodePath = '';
+let shim = '';
+let node = '';
+let dynamo: LocalDynamoDb;
+let demo: DemoUpstream;
+const functionEnv: Record<'buffered' | 'streaming', Record<string, string>> = {
+  buffered: {},
+  streaming: {},
+};
+
+/** The gateway function's resource in a synthesized template. */
+const gatewayFunction = (template: {
+  Resources: Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }
+  >;
+}) => {
+  const found = Object.entries(template.Resources).filter(
+    ([id, resource]) =>
+      resource.Type === 'AWS::Lambda::Function' && id.startsWith('GatewayFunction'),
+  );
+  expect(found).toHaveLength(1);
+  return found[0]?.[1] as (typeof template.Resources)[string];
+};
+
+/** The environment the stack gives the function, the plain-string values (others are references). */
+const plainVariables = (fn: { Properties: Record<string, unknown> }): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(
+      (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    ).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'gateway-asset-'));
+  const app = new App({
+    outdir: join(work, 'cdk.out'),
+    context: { 'aws:cdk:enable-asset-metadata': true },
+  });
+  new GatewayStack(app, 'Gateway-asset', { stage: 'asset' });
+  new GatewayStack(app, 'Gateway-asset-stream', {
+    stage: 'asset-stream',
+    invokeMode: 'RESPONSE_STREAM' as never,
+  });
+  const assembly = app.synth();
+  const buffered = gatewayFunction(assembly.getStackByName('Gateway-asset').template);
+  const streaming = gatewayFunction(assembly.getStackByName('Gateway-asset-stream').template);
+  functionEnv.buffered = plainVariables(buffered);
+  functionEnv.streaming = plainVariables(streaming);
+
+  // As Lambda lays it out: the asset in /var/task, the runtime's SDK in /var/runtime/node_modules.
+  taskDir = join(work, 'var', 'task');
+  cpSync(join(assembly.directory, buffered.Metadata?.['aws:asset:path'] ?? 'missing'), taskDir, {
+    recursive: true,
+  });
+  runtimeNodePath = join(work, 'var', 'runtime', 'node_modules');
+  mkdirSync(runtimeNodePath, { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules', '@aws-sdk'), join(runtimeNodePath, '@aws-sdk'));
+  shim = join(work, 'awslambda-shim.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'dev', 'awslambda-shim.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: shim,
+    logLevel: 'warning',
+  });
+
+  node = lambdaNode();
+  dynamo = await startLocalDynamoDb();
+  demo = await startDemoUpstream();
+}, 180_000);
+
+afterAll(async () => {
+  await dynamo?.close();
+  await demo?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** One cold container: init, then each event in turn. */
+const invoke = async (
+  mode: 'buffered' | 'streaming',
+  files: readonly string[],
+  options: { nodePath?: string } = { nodePath: runtimeNodePath },
+) => {
+  const envVars = JSON.parse(readFileSync(join(EVENTS, 'env.json'), 'utf8')) as {
+    Parameters: Record<string, string>;
+  };
+  const table = envVars.Parameters.SESSION_TABLE ?? 'gateway-sessions';
+  await createSessionTable(dynamo.endpoint, table);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: taskDir,
+    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${LAMBDA_NODE_MAJOR}.x`,
+    AWS_LAMBDA_FUNCTION_NAME: 'gateway',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    ...(options.nodePath ? { NODE_PATH: options.nodePath } : {}),
+    ...functionEnv[mode],
+    ...envVars.Parameters,
+    // env.json points at the host from inside SAM's container; here the dependencies are local.
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    REDIS_HOST: '127.0.0.1',
+    DEMO_UPSTREAM_URL: demo.url,
+  };
+  const { stdout, stderr } = await run(
+    node,
+    [
+      '--import',
+      shim,
+      INVOKE,
+      taskDir,
+      'index.mjs',
+      'handler',
+      ...files.map((f) => join(EVENTS, f)),
+    ],
+    { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+  ).catch((error: { stdout?: string; stderr?: string }) => ({
+    stdout: error.stdout ?? '',
+    stderr: `${error.stderr ?? ''}\n${String(error)}`,
+  }));
+  recordChildOutput(`bundle-asset-${mode}`, { stdout, stderr });
+  const lines = stdout.split('\n');
+  const value = (prefix: string) =>
+    lines
+      .filter((line) => line.startsWith(`${prefix} `))
+      .map((line) => line.slice(prefix.length + 1));
+  return {
+    stdout,
+    stderr,
+    node: value('NODE')[0],
+    streaming: value('STREAMING')[0],
+    results: value('RESULT').map((line) => JSON.parse(line) as FunctionResult),
+  };
+};
+
+const bodyOf = (result: FunctionResult): unknown =>
+  JSON.parse(
+    Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8').toString('utf8'),
+  );
+
+describe('Infra: the synthesized asset, outside the repository, on Node.js 24', () => {
+  it('is a self-contained copy: no node_modules beside it, and the repository out of reach', () => {
+    expect(relative(ROOT, taskDir).startsWith('..')).toBe(true);
+    expect(existsSync(join(taskDir, 'node_modules'))).toBe(false);
+    expect(readFileSync(join(taskDir, 'config', 'gateway.yml'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'config', 'gateway.yml'), 'utf8'),
+    );
+    expect(Object.keys(EXPECTED).sort()).toEqual(eventFiles);
+  });
+
+  it('fails to load without the runtime-provided AWS SDK (so nothing resolves from the repository)', async () => {
+    const outcome = await invoke('buffered', ['health-live.json'], {});
+
+    expect(outcome.results).toHaveLength(0);
+    expect(outcome.stderr).toMatch(/ERR_MODULE_NOT_FOUND.*Cannot find package '@aws-sdk\//);
+  }, 60_000);
+
+  it.each(['buffered', 'streaming'] as const)(
+    'answers every events/ file as expected (%s Function URL)',
+    async (mode) => {
+      const outcome = await invoke(mode, eventFiles);
+
+      expect(outcome.node).toMatch(new RegExp(`^v${LAMBDA_NODE_MAJOR}\\.`));
+      expect(outcome.streaming).toBe(String(mode === 'streaming'));
+      expect(outcome.results).toHaveLength(eventFiles.length);
+      eventFiles.forEach((file, index) => {
+        const result = outcome.results[index] as FunctionResult;
+        const expected = EXPECTED[file] as (typeof EXPECTED)[string];
+        expect({ file, status: result.statusCode, body: bodyOf(result) }).toEqual({
+          file,
+          status: expected.status,
+          body: expect.objectContaining(expected.body),
+        });
+        expect(result.headers?.['x-correlation-id']).toEqual(expect.any(String));
+      });
+      // The cold start is measured once, on the first invocation of the container.
+      expect(outcome.stdout.match(/"ColdStart":1/g)).toHaveLength(1);
+    },
+    90_000,
+  );
+
+  it('exports a handler wrapped with streamifyResponse exactly when the stack sets RESPONSE_STREAM', () => {
+    expect(functionEnv.streaming.GATEWAY_INVOKE_MODE).toBe('RESPONSE_STREAM');
+    expect(functionEnv.buffered.GATEWAY_INVOKE_MODE).not.toBe('RESPONSE_STREAM');
+  });
+});
