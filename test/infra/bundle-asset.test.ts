@@ -194,6 +194,10 @@ const invoke = async (
     ...(options.nodePath ? { NODE_PATH: options.nodePath } : {}),
     ...functionEnv[mode],
     ...envVars.Parameters,
+    // What the Lambda runtime (and `sam local`, from --region and the profile) sets itself.
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
     // env.json points at the host from inside SAM's container; here the dependencies are local.
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     REDIS_HOST: '127.0.0.1',
