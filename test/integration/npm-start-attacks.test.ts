@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { send } from '../helpers/http-request';
+import { spawnNpmStart } from '../helpers/npm-start';
 
-const ROOT = join(__dirname, '..', '..');
 const PORT = 25_080;
 const BASE = `http://127.0.0.1:${PORT}`;
 
@@ -11,40 +9,12 @@ const BASE = `http://127.0.0.1:${PORT}`;
  * defaults (the shipped config/gateway.yml, the demo upstream, dynalite), reached over HTTP.
  */
 describe('Integration: npm start under the attacks of issue 11', () => {
-  let gateway: ChildProcess;
-  let output = '';
+  let gateway: Awaited<ReturnType<typeof spawnNpmStart>>;
 
   beforeAll(async () => {
-    const { AWS_REGION: _r, AWS_PROFILE: _p, REDIS_URL: _u, REDIS_HOST: _h, ...env } = process.env;
-    gateway = spawn(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'dev', 'start.ts')],
-      {
-        cwd: ROOT,
-        env: { ...env, GATEWAY_PORT: String(PORT), DYNAMODB_PORT: String(PORT + 1) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`npm start did not start:\n${output}`)),
-        30_000,
-      );
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (output.includes('The gateway is listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      gateway.stdout?.on('data', onData);
-      gateway.stderr?.on('data', onData);
-      gateway.once('exit', (code) => reject(new Error(`npm start exited ${code}:\n${output}`)));
-    });
+    gateway = await spawnNpmStart({ GATEWAY_PORT: String(PORT), DYNAMODB_PORT: String(PORT + 1) });
   }, 40_000);
-  afterAll(() => {
-    gateway.kill('SIGTERM');
-  });
+  afterAll(() => gateway.stop());
 
   it('keeps serving after 64 POSTs with Expect: 100-continue (the pool is never left short)', async () => {
     for (let i = 0; i < 64; i += 1) {

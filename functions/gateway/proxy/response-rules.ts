@@ -11,13 +11,6 @@ export interface ResponseRules {
   readonly location?: LocationRewrite;
 }
 
-/**
- * `rewrite_location` (default true) is read from the route object as it comes, so the rule works
- * whether or not the config schema in use knows the field yet.
- */
-const rewritesLocation = (route: CompiledRoute): boolean =>
-  (route.config as { readonly rewrite_location?: unknown }).rewrite_location !== false;
-
 const cache = new WeakMap<CompiledRoute, ResponseRules & { readonly cookieName: string }>();
 
 export const responseRules = (route: CompiledRoute, sessions: SessionsConfig): ResponseRules => {
@@ -26,7 +19,7 @@ export const responseRules = (route: CompiledRoute, sessions: SessionsConfig): R
   const rules = {
     cookieName: sessions.cookie_name,
     sessionCookieCore: cookieCoreName(sessions.cookie_name),
-    ...(rewritesLocation(route)
+    ...(route.config.rewrite_location
       ? {
           location: {
             origin: route.upstreamOrigin,

@@ -29,7 +29,7 @@ describe('Proxy: responseRules', () => {
 
   it('has no Location rule for a route with rewrite_location: false, and one when the field is absent', () => {
     const route = config.routes[0] as RouteConfig;
-    // Read from the route object whatever the schema in use says about the field.
+    // As YAML `rewrite_location: false` parses; absent, the schema's default (true) applies.
     const [optedOut] = new RouteTable([{ ...route, rewrite_location: false } as RouteConfig])
       .routes;
     const [absent] = new RouteTable([route]).routes;
