@@ -53,4 +53,5 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
   vpcEndpoints: settings.vpcEndpoints,
   ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
   logLevel: settings.logLevel,
+  tracing: settings.tracing === 'active',
 });

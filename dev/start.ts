@@ -38,7 +38,7 @@ const main = async (): Promise<void> => {
   // Imported after the environment is set: the gateway wires itself from it, as on Lambda.
   const { wireGatewayFromEnv } = await import('../functions/gateway/wiring');
   const prometheus = prometheusMetrics();
-  const handler = wireGatewayFromEnv({ extraMetrics: prometheus.metrics });
+  const handler = await wireGatewayFromEnv({ extraMetrics: prometheus.metrics });
   const server = await startLocalServer(
     handler,
     Number(env.GATEWAY_PORT ?? LOCAL_DEFAULTS.gatewayPort),

@@ -31,6 +31,8 @@ export interface GatewaySettings {
   readonly vpcEndpoints: boolean;
   readonly alarmEmail?: string;
   readonly logLevel: GatewayLogLevel;
+  /** `active`: X-Ray tracing with the Powertools tracer; `off` (the default). */
+  readonly tracing: 'active' | 'off';
 }
 
 type Lookup = (key: string) => unknown;
@@ -121,7 +123,7 @@ const customDomain = (
  * is prod/production), `gatewayConfigPath`, `memorySize`, `vpcId`, `natGateways`, `cacheNodeType`,
  * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `domainName` + `certificateArn`, `corsAllowedOrigins`,
  * `upstreamEnvironment`, `reservedConcurrency` (production default, `none` to unset), `vpcEndpoints`,
- * `alarmEmail`, `logLevel`.
+ * `alarmEmail`, `logLevel`, `tracing`.
  */
 export const gatewaySettings = (
   context: Lookup,
@@ -166,5 +168,6 @@ export const gatewaySettings = (
     vpcEndpoints: flag('vpcEndpoints', text(context('vpcEndpoints'))),
     ...(alarmEmail ? { alarmEmail } : {}),
     logLevel: oneOf('logLevel', text(context('logLevel')), GatewayLogLevels, 'INFO'),
+    tracing: oneOf('tracing', text(context('tracing')), ['active', 'off'] as const, 'off'),
   };
 };

@@ -57,6 +57,8 @@ export interface GatewayStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Lambda's application log level (JSON log format). @default 'INFO' */
   readonly logLevel?: GatewayLogLevel;
+  /** X-Ray active tracing of each request and its DynamoDB, Redis and upstream calls. @default false */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -113,6 +115,7 @@ export class GatewayStack extends Stack {
       securityGroups: [functionSecurityGroup],
       retain: production,
       ...(props.logLevel ? { applicationLogLevel: props.logLevel } : {}),
+      ...(props.tracing ? { tracing: true } : {}),
       ...(props.reservedConcurrency !== undefined
         ? { reservedConcurrentExecutions: props.reservedConcurrency }
         : {}),
@@ -172,7 +175,7 @@ export class GatewayStack extends Stack {
         cacheAuthToken: cache.authToken,
         cache,
       },
-      { production },
+      { production, tracing: props.tracing ?? false },
     );
 
     new CfnOutput(this, 'GatewayUrl', {

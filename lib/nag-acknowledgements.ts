@@ -18,7 +18,7 @@ export const acknowledgeGatewayFindings = (
     readonly cacheAuthToken: IConstruct;
     readonly cache: IConstruct;
   },
-  options: { readonly production: boolean },
+  options: { readonly production: boolean; readonly tracing?: boolean },
 ): void => {
   ack(
     parts.functionRole,
@@ -35,6 +35,13 @@ export const acknowledgeGatewayFindings = (
     'AwsSolutions-SMG4',
     'Rotating the ElastiCache AUTH token needs a ModifyReplicationGroup with a ROTATE strategy; done by operators.',
   );
+  if (options.tracing) {
+    ack(
+      parts.functionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level scoping (the X-Ray service authorization reference lists no resource types for them).',
+    );
+  }
   if (!options.production) {
     ack(
       parts.cache,

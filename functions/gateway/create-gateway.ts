@@ -23,9 +23,11 @@ import { route } from './middleware/route';
 import { securityHeaders } from './middleware/security-headers';
 import { sessionValidation } from './middleware/session-validation';
 import { streamingBody } from './middleware/streaming-body';
+import { traceAnnotations } from './middleware/trace-annotations';
 import { emfMetrics } from './observability/emf-metrics';
 import type { GatewayMetrics } from './observability/gateway-metrics';
 import { setRedactedHeaders } from './observability/redaction';
+import { noTracing, type Tracing } from './observability/tracing';
 import { proxyRequest } from './proxy/proxy-request';
 import type { Upstream } from './proxy/upstream';
 import { MemoryTokenBucket } from './ratelimit/memory-token-bucket';
@@ -60,6 +62,8 @@ export interface GatewayDependencies {
    * `ClientAddressSource`. @default 'request-context'
    */
   readonly clientAddress?: ClientAddressSource;
+  /** X-Ray tracing of the invocation and its DynamoDB, Redis and upstream calls. @default off */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -72,6 +76,7 @@ export const createGateway = (deps: GatewayDependencies) => {
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 1000;
   const measurements = deps.gatewayMetrics ?? emfMetrics(deps.metrics);
   const streaming = deps.streaming ?? false;
+  const tracing = deps.tracing ?? noTracing;
   setRedactedHeaders(deps.config.logging.redact_headers);
 
   const gatewayHandler = async (
@@ -97,7 +102,9 @@ export const createGateway = (deps: GatewayDependencies) => {
     timeoutEarlyInMillis: 0,
   });
   if (streaming) chain.use(streamingBody());
-  return chain
+  // First, so the handler subsegment spans every middleware's work.
+  if (tracing.middleware) chain.use(tracing.middleware);
+  chain
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
     .use(correlation({ logger: deps.logger }))
@@ -106,7 +113,9 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(securityHeaders(deps.config.security_headers))
     .use(rateLimitResponseHeaders())
     .use(errorResponse({ logger: deps.logger, metrics: measurements }))
-    .use(route(table, deps.logger))
+    .use(route(table, deps.logger));
+  if (tracing.active) chain.use(traceAnnotations(tracing));
+  return chain
     .use(
       sessionValidation({
         config: deps.config.sessions,

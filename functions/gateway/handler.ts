@@ -7,4 +7,4 @@ import { wireGatewayFromEnv } from './wiring';
  * fails the init with a message naming the route and field, instead of failing every request.
  */
 await resolveSecrets();
-export const handler = wireGatewayFromEnv();
+export const handler = await wireGatewayFromEnv();

@@ -5,6 +5,7 @@ import { emfMetrics } from './observability/emf-metrics';
 import { fanOutMetrics, type GatewayMetrics } from './observability/gateway-metrics';
 import { logger } from './observability/logger';
 import { metrics } from './observability/metrics';
+import { type Tracing, tracingFromEnv } from './observability/tracing';
 import { fetchUpstream } from './proxy/fetch-upstream';
 import { wireRateLimiter } from './ratelimit/rate-limit-wiring';
 import { redisSettingsFromEnv } from './ratelimit/redis-settings';
@@ -14,6 +15,8 @@ import { wireSessions } from './sessions/session-wiring';
 export interface WireOptions {
   /** Another place for the measurements, next to CloudWatch EMF (the local server's Prometheus). */
   readonly extraMetrics?: GatewayMetrics;
+  /** @default what `GATEWAY_TRACING` asks for */
+  readonly tracing?: Tracing;
 }
 
 /** `GATEWAY_INVOKE_MODE=RESPONSE_STREAM` (set by the stack for a streaming Function URL). */
@@ -25,22 +28,28 @@ export const streamingFromEnv = (
  * The gateway wired from the environment: config, DynamoDB sessions, the Redis (or in-memory)
  * limiter, the fetch upstream, logger and metrics, and response streaming when the Function URL
  * streams (`GATEWAY_INVOKE_MODE`; the runtime's `awslambda` global must exist by then). Lambda (`handler.ts`) and `npm start` both use
- * it, so the local server runs exactly what Lambda runs. Call once per process.
+ * it, so the local server runs exactly what Lambda runs. `GATEWAY_TRACING=active` traces with
+ * X-Ray (only on Lambda: the tracer turns itself off elsewhere). Call once per process.
  */
-export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler => {
+export const wireGatewayFromEnv = async (options: WireOptions = {}): Promise<GatewayHandler> => {
   const config = loadConfig();
+  const tracing = options.tracing ?? (await tracingFromEnv());
   const sessionSettings = sessionSettingsFromEnv();
   const sessions = sessionSettings
-    ? wireSessions(sessionSettings, {
-        ttlMs: config.sessions.cache_ttl_seconds * 1000,
-        maxEntries: config.sessions.cache_max_entries,
-      })
+    ? wireSessions(
+        sessionSettings,
+        {
+          ttlMs: config.sessions.cache_ttl_seconds * 1000,
+          maxEntries: config.sessions.cache_max_entries,
+        },
+        tracing,
+      )
     : undefined;
   if (!sessions && config.routes.some((route) => route.auth_required)) {
     logger.warn('SESSION_SECRET is not set: every route with auth_required answers 401');
   }
 
-  const rateLimits = wireRateLimiter(redisSettingsFromEnv(), logger);
+  const rateLimits = wireRateLimiter(redisSettingsFromEnv(), logger, {}, { tracing });
   const hasRateLimits =
     config.default_rate_limit !== undefined || config.routes.some((route) => route.rate_limit);
   if (rateLimits.store === 'memory' && hasRateLimits) {
@@ -58,6 +67,7 @@ export const wireGatewayFromEnv = (options: WireOptions = {}): GatewayHandler =>
     rateLimiter: rateLimits.limiter,
     clientAddress: clientAddressFromEnv(),
     streaming: streamingFromEnv(),
+    tracing,
     readinessChecks: [sessions?.readinessCheck, rateLimits.readinessCheck].filter(
       (check) => check !== undefined,
     ),

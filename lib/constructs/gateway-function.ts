@@ -19,6 +19,7 @@ import {
   LoggingFormat,
   Runtime,
   SystemLogLevel,
+  Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -46,6 +47,11 @@ export interface GatewayFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Keep the log group when the stack is deleted (production stages). @default false */
   readonly retain?: boolean;
+  /**
+   * X-Ray: the invocation, its DynamoDB, Redis and upstream calls as subsegments (Powertools
+   * tracer, `GATEWAY_TRACING=active`). @default false
+   */
+  readonly tracing?: boolean;
   /** Settings for the runtime: table, cache endpoint, secret ARNs, upstream URLs. Never secret values. */
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -105,6 +111,7 @@ export class GatewayFunction extends NodejsFunction {
       applicationLogLevelV2: ApplicationLogLevel[logLevel],
       // INFO keeps the START/REPORT lines and INIT_REPORT, which the init-failure alarm reads.
       systemLogLevelV2: SystemLogLevel.INFO,
+      ...(props.tracing ? { tracing: Tracing.ACTIVE } : {}),
       ...(props.reservedConcurrentExecutions !== undefined
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
         : {}),
@@ -124,6 +131,7 @@ export class GatewayFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: 'Gateway',
         // The same level as Lambda's filter, so the logger does not build lines Lambda drops.
         POWERTOOLS_LOG_LEVEL: logLevel,
+        ...(props.tracing ? { GATEWAY_TRACING: 'active' } : {}),
         ...props.environment,
       },
       bundling: {

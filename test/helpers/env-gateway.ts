@@ -38,7 +38,7 @@ export const startEnvGateway = async (
   try {
     // Imported here, after the environment is set, as dev/start.ts does.
     const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    const server = await startLocalServer(wireGatewayFromEnv());
+    const server = await startLocalServer(await wireGatewayFromEnv());
     return {
       server,
       close: async () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
 import {
   cpSync,
   existsSync,
@@ -8,6 +9,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -17,10 +19,15 @@ import { build } from 'esbuild';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream';
 import {
   createSessionTable,
+  LOCAL_AWS_ENV,
   type LocalDynamoDb,
   startLocalDynamoDb,
 } from '../../dev/local-dynamodb';
+import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
+import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { GatewayStack } from '../../lib/gateway-stack';
+import { SessionAdmin } from '../../scripts/session-admin';
+import { functionUrlEvent } from '../helpers/function-url-event';
 import { LAMBDA_NODE_MAJOR, lambdaNode } from '../helpers/lambda-node';
 import { recordChildOutput } from '../helpers/log-capture';
 
@@ -98,9 +105,10 @@ let shim = '';
 let node = '';
 let dynamo: LocalDynamoDb;
 let demo: DemoUpstream;
-const functionEnv: Record<'buffered' | 'streaming', Record<string, string>> = {
+const functionEnv: Record<'buffered' | 'streaming' | 'traced', Record<string, string>> = {
   buffered: {},
   streaming: {},
+  traced: {},
 };
 
 /** The gateway function's resource in a synthesized template. */
@@ -130,18 +138,26 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'gateway-asset-'));
   const app = new App({
     outdir: join(work, 'cdk.out'),
-    context: { 'aws:cdk:enable-asset-metadata': true },
+    context: {
+      'aws:cdk:enable-asset-metadata': true,
+      // The traced stack's asset is the same bundle; only its environment is read.
+      'aws:cdk:bundling-stacks': ['Gateway-asset', 'Gateway-asset-stream'],
+    },
   });
   new GatewayStack(app, 'Gateway-asset', { stage: 'asset' });
   new GatewayStack(app, 'Gateway-asset-stream', {
     stage: 'asset-stream',
     invokeMode: 'RESPONSE_STREAM' as never,
   });
+  new GatewayStack(app, 'Gateway-asset-traced', { stage: 'asset-traced', tracing: true });
   const assembly = app.synth();
   const buffered = gatewayFunction(assembly.getStackByName('Gateway-asset').template);
   const streaming = gatewayFunction(assembly.getStackByName('Gateway-asset-stream').template);
   functionEnv.buffered = plainVariables(buffered);
   functionEnv.streaming = plainVariables(streaming);
+  functionEnv.traced = plainVariables(
+    gatewayFunction(assembly.getStackByName('Gateway-asset-traced').template),
+  );
 
   // As Lambda lays it out: the asset in /var/task, the runtime's SDK in /var/runtime/node_modules.
   taskDir = join(work, 'var', 'task');
@@ -174,9 +190,9 @@ afterAll(async () => {
 
 /** One cold container: init, then each event in turn. */
 const invoke = async (
-  mode: 'buffered' | 'streaming',
+  mode: 'buffered' | 'streaming' | 'traced',
   files: readonly string[],
-  options: { nodePath?: string } = { nodePath: runtimeNodePath },
+  options: { nodePath?: string; env?: Record<string, string> } = { nodePath: runtimeNodePath },
 ) => {
   const envVars = JSON.parse(readFileSync(join(EVENTS, 'env.json'), 'utf8')) as {
     Parameters: Record<string, string>;
@@ -189,6 +205,7 @@ const invoke = async (
     LAMBDA_TASK_ROOT: taskDir,
     AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${LAMBDA_NODE_MAJOR}.x`,
     AWS_LAMBDA_FUNCTION_NAME: 'gateway',
+    _HANDLER: 'index.handler',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     ...(options.nodePath ? { NODE_PATH: options.nodePath } : {}),
@@ -202,6 +219,7 @@ const invoke = async (
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     REDIS_HOST: '127.0.0.1',
     DEMO_UPSTREAM_URL: demo.url,
+    ...options.env,
   };
   const { stdout, stderr } = await run(
     node,
@@ -212,7 +230,7 @@ const invoke = async (
       taskDir,
       'index.mjs',
       'handler',
-      ...files.map((f) => join(EVENTS, f)),
+      ...files.map((f) => (f.startsWith('/') ? f : join(EVENTS, f))),
     ],
     { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
   ).catch((error: { stdout?: string; stderr?: string }) => ({
@@ -284,4 +302,94 @@ describe('Infra: the synthesized asset, outside the repository, on Node.js 24', 
     expect(functionEnv.streaming.GATEWAY_INVOKE_MODE).toBe('RESPONSE_STREAM');
     expect(functionEnv.buffered.GATEWAY_INVOKE_MODE).not.toBe('RESPONSE_STREAM');
   });
+});
+
+/** X-Ray documents as the daemon receives them: a JSON header line, then the (sub)segment. */
+const xrayDaemon = async () => {
+  const socket: Socket = createSocket('udp4');
+  const documents: Record<string, unknown>[] = [];
+  socket.on('message', (message) => {
+    const [, body] = message.toString('utf8').split('\n');
+    if (body) documents.push(JSON.parse(body) as Record<string, unknown>);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${socket.address().port}`,
+    documents,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+};
+
+describe('Infra: the asset with tracing=active, as Lambda runs it with a sampled trace', () => {
+  it('sends the handler, DynamoDB, Redis and upstream calls as subsegments of the invocation trace', async () => {
+    const env = JSON.parse(readFileSync(join(EVENTS, 'env.json'), 'utf8')) as {
+      Parameters: Record<string, string>;
+    };
+    const table = env.Parameters.SESSION_TABLE ?? 'gateway-sessions';
+    await createSessionTable(dynamo.endpoint, table);
+    // The test's own writer (dynalite checks no credentials, but the SDK wants some).
+    Object.assign(process.env, LOCAL_AWS_ENV);
+    const admin = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
+    const { token } = await new SessionAdmin(
+      admin,
+      table,
+      new SessionSigner([env.Parameters.SESSION_SECRET ?? '']),
+    ).create({ userId: 'traced-user', roles: ['reader'], ttlSeconds: 600 });
+    admin.destroy();
+    const eventFile = join(work, 'traced-users.json');
+    writeFileSync(
+      eventFile,
+      JSON.stringify(
+        functionUrlEvent({ path: '/api/users/7', cookies: [`session_token=${token}`] }),
+      ),
+    );
+    const echoFile = join(work, 'traced-echo.json');
+    writeFileSync(
+      echoFile,
+      JSON.stringify(
+        functionUrlEvent({
+          path: '/demo/echo/trace',
+          headers: { 'x-amzn-trace-id': 'Root=1-00000000-000000000000000000000000;Sampled=1' },
+        }),
+      ),
+    );
+    const daemon = await xrayDaemon();
+    const traceId = '1-67a1b2c3-0123456789abcdef01234567';
+    try {
+      const outcome = await invoke('traced', [eventFile, echoFile], {
+        nodePath: runtimeNodePath,
+        env: {
+          AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+          _X_AMZN_TRACE_ID: `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`,
+        },
+      });
+      expect(functionEnv.traced.GATEWAY_TRACING).toBe('active');
+      expect(outcome.results.map((result) => result.statusCode)).toEqual([200, 200]);
+      // The upstream gets one trace header, the gateway's, never the one the client sent.
+      const echoed = bodyOf(outcome.results[1] as FunctionResult) as {
+        headers: Record<string, string>;
+      };
+      expect(echoed.headers['x-amzn-trace-id']).toMatch(
+        new RegExp(`^Root=${traceId};Parent=[0-9a-f]{16};Sampled=1$`),
+      );
+      // UDP on loopback is delivered by the time the child has exited; a short grace all the same.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const names = daemon.documents.map((document) => document.name);
+      expect(names).toEqual(
+        expect.arrayContaining(['## index.handler', 'DynamoDB', 'Redis', '127.0.0.1']),
+      );
+      for (const document of daemon.documents) expect(document.trace_id).toBe(traceId);
+      const handler = daemon.documents.find((document) => document.name === '## index.handler');
+      expect(handler?.annotations).toMatchObject({
+        route: 'users',
+        correlation_id: expect.any(String),
+      });
+      // Nothing of the response (cookies, user data) is recorded.
+      expect(JSON.stringify(daemon.documents)).not.toContain(token);
+      expect(JSON.stringify(handler)).not.toContain('index.handler response');
+    } finally {
+      await daemon.close();
+    }
+  }, 90_000);
 });

@@ -388,7 +388,7 @@ routes:
     for (const name of ['SESSION_SECRET', 'REDIS_URL', 'REDIS_HOST']) delete process.env[name];
     output = captureOutput();
     const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    gateway = await startLocalServer(wireGatewayFromEnv());
+    gateway = await startLocalServer(await wireGatewayFromEnv());
     output.restore();
   });
   afterAll(async () => {

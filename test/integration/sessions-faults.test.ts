@@ -260,7 +260,7 @@ describe('Integration: DYNAMODB_TIMEOUT_MS through the environment, wireGatewayF
     });
     // Imported after the environment is set, as dev/start.ts does.
     const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    gateway = await startLocalServer(wireGatewayFromEnv());
+    gateway = await startLocalServer(await wireGatewayFromEnv());
     adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
     admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([SECRET]));
   });

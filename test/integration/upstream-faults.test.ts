@@ -37,7 +37,7 @@ routes:
     process.env.BAD_UPSTREAM = upstream.url;
     process.env.CLOSED_PORT = String(await closedPort());
     const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    gateway = await startLocalServer(wireGatewayFromEnv());
+    gateway = await startLocalServer(await wireGatewayFromEnv());
   });
   afterAll(async () => {
     await gateway.close();

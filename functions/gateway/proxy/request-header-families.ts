@@ -87,6 +87,9 @@ export const RequestHeaderFamily = {
       'expect',
       // The viewer's Authorization in transit from the edge; restored as Authorization or dropped.
       'x-gateway-viewer-authorization',
+      // The trace context is the gateway's: with tracing on, the tracer writes one naming the
+      // upstream call's subsegment; a copied one would make two, or tie the call to the wrong parent.
+      'x-amzn-trace-id',
     ],
     prefixes: [],
   },

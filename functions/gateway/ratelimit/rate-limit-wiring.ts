@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ReadinessCheck } from '../health/readiness';
+import { noTracing, type Tracing } from '../observability/tracing';
 import type { SecretSource } from '../secrets/secret-source';
 import { createSecretsManagerClient } from '../secrets/secrets-manager-client';
 import { secretsManagerSecretSource } from '../secrets/secrets-manager-secret-source';
@@ -11,6 +12,7 @@ import { createRedisClient, type RedisClient, RedisNotReadyError, whenReady } fr
 import { DEFAULT_AUTH_REFRESH_INTERVAL_MS, type RedisSettings } from './redis-settings';
 import { RedisTokenBucket } from './redis-token-bucket';
 import { RefusalCache } from './refusal-cache';
+import { TracedRateLimiter } from './traced-rate-limiter';
 
 export interface RateLimitWiring {
   readonly limiter: RateLimiter;
@@ -25,6 +27,8 @@ export interface RateLimitWiringOptions {
    * `settings.authTokenSecretId` names, if any (tests and local runs may give another source).
    */
   readonly authToken?: SecretSource;
+  /** Each Redis decision becomes a subsegment of the trace. @default off */
+  readonly tracing?: Tracing;
 }
 
 const authTokenSource = (
@@ -71,9 +75,13 @@ export const wireRateLimiter = (
   client.on('ready', () => {
     connectionError = undefined;
   });
+  const tracing = options.tracing ?? noTracing;
+  const redisBucket = new RedisTokenBucket(client, { replyTimeoutMs: settings.commandTimeoutMs });
   const limiter = new RefusalCache(
     new CircuitBreakerRateLimiter(
-      new RedisTokenBucket(client, { replyTimeoutMs: settings.commandTimeoutMs }),
+      // Only calls that reach Redis are traced: refusals from the local cache and the open circuit
+      // make no round trip.
+      tracing.active ? new TracedRateLimiter(redisBucket, tracing) : redisBucket,
       {
         ...breaker,
         onStateChange: (state) =>

@@ -76,6 +76,8 @@ export interface DynamoDbClientSettings {
    * gateway's own deadline (`DynamoDbSessionStore`), which also ends the retries. @default 1000
    */
   readonly requestTimeoutMs?: number;
+  /** Wraps the low-level client before use (X-Ray tracing of its calls). @default none */
+  readonly instrument?: (client: DynamoDBClient) => DynamoDBClient;
 }
 
 /** The document client, built once per container with bounded retries and timeouts. */
@@ -83,18 +85,21 @@ export const createDocumentClient = (
   settings: DynamoDbClientSettings = {},
 ): DynamoDBDocumentClient => {
   const requestTimeout = settings.requestTimeoutMs ?? DEFAULT_DYNAMODB_TIMEOUT_MS;
+  const instrument = settings.instrument ?? ((client: DynamoDBClient) => client);
   return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      ...(settings.region ? { region: settings.region } : {}),
-      maxAttempts: settings.maxAttempts ?? 3,
-      requestHandler: {
-        connectionTimeout: settings.connectionTimeoutMs ?? Math.min(300, requestTimeout),
-        requestTimeout,
-        // Without it, requestTimeout only logs a warning and a silent endpoint holds the call.
-        throwOnRequestTimeout: true,
-      },
-    }),
+    instrument(
+      new DynamoDBClient({
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+        ...(settings.region ? { region: settings.region } : {}),
+        maxAttempts: settings.maxAttempts ?? 3,
+        requestHandler: {
+          connectionTimeout: settings.connectionTimeoutMs ?? Math.min(300, requestTimeout),
+          requestTimeout,
+          // Without it, requestTimeout only logs a warning and a silent endpoint holds the call.
+          throwOnRequestTimeout: true,
+        },
+      }),
+    ),
     { marshallOptions: { removeUndefinedValues: true } },
   );
 };

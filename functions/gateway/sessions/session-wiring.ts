@@ -1,4 +1,5 @@
 import type { ReadinessCheck } from '../health/readiness';
+import { noTracing, type Tracing } from '../observability/tracing';
 import { CachedSessionStore } from './cached-session-store';
 import { createDocumentClient, DynamoDbSessionStore } from './dynamodb-session-store';
 import type { SessionSettings } from './session-settings';
@@ -20,8 +21,10 @@ const PROBE_ID = 'readiness-probe';
 export const wireSessions = (
   settings: SessionSettings,
   cache: { readonly ttlMs: number; readonly maxEntries: number },
+  tracing: Tracing = noTracing,
 ): SessionWiring => {
   const client = createDocumentClient({
+    instrument: (dynamodb) => tracing.captureAwsClient(dynamodb),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.region ? { region: settings.region } : {}),
     // The SDK's own per-attempt timeout only backs up the store's deadline (should an abort ever

@@ -81,7 +81,7 @@ logging:
     const { wireGatewayFromEnv } = await import('../../../functions/gateway/wiring');
     const output = captureOutput();
     try {
-      server = await startLocalServer(wireGatewayFromEnv());
+      server = await startLocalServer(await wireGatewayFromEnv());
     } finally {
       output.restore();
     }

@@ -189,6 +189,17 @@ describe('Proxy: buildUpstreamRequest refuses what the HTTP client would refuse'
     expect(Object.keys(request.headers).map((name) => name.toLowerCase())).not.toContain('expect');
   });
 
+  it("drops the incoming X-Amzn-Trace-Id: the trace context upstream is the gateway tracer's", () => {
+    const request = build({
+      path: '/api/x',
+      headers: { 'X-Amzn-Trace-Id': 'Root=1-67a1b2c3-0123456789abcdef01234567;Sampled=1' },
+    });
+
+    expect(Object.keys(request.headers).map((name) => name.toLowerCase())).not.toContain(
+      'x-amzn-trace-id',
+    );
+  });
+
   it.each([
     ['a space in the path', '/api/a b', ''],
     ['a raw non-ASCII character in the path', '/api/caf\u00e9', ''],
