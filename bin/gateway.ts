@@ -54,4 +54,7 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
   ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
   logLevel: settings.logLevel,
   tracing: settings.tracing === 'active',
+  ...(settings.cacheAuthRotationDays !== undefined
+    ? { cacheAuthRotationDays: settings.cacheAuthRotationDays }
+    : {}),
 });

@@ -31,6 +31,8 @@ export interface GatewaySettings {
   readonly vpcEndpoints: boolean;
   readonly alarmEmail?: string;
   readonly logLevel: GatewayLogLevel;
+  /** Days between AUTH token rotations of the cache; unset: no schedule (operators rotate). */
+  readonly cacheAuthRotationDays?: number;
   /** `active`: X-Ray tracing with the Powertools tracer; `off` (the default). */
   readonly tracing: 'active' | 'off';
 }
@@ -123,7 +125,7 @@ const customDomain = (
  * is prod/production), `gatewayConfigPath`, `memorySize`, `vpcId`, `natGateways`, `cacheNodeType`,
  * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `domainName` + `certificateArn`, `corsAllowedOrigins`,
  * `upstreamEnvironment`, `reservedConcurrency` (production default, `none` to unset), `vpcEndpoints`,
- * `alarmEmail`, `logLevel`, `tracing`.
+ * `alarmEmail`, `logLevel`, `tracing`, `cacheAuthRotationDays`.
  */
 export const gatewaySettings = (
   context: Lookup,
@@ -139,6 +141,9 @@ export const gatewaySettings = (
   const isProduction = production === undefined ? isProductionStage(stage) : production === 'true';
   const concurrency = reservedConcurrency(text(context('reservedConcurrency')), isProduction);
   const alarmEmail = email(text(context('alarmEmail')));
+  const rotationDays = text(context('cacheAuthRotationDays'));
+  if (rotationDays !== undefined && Number(rotationDays) > 1000)
+    throw new Error(`Context cacheAuthRotationDays must be at most 1000; got "${rotationDays}"`);
   return {
     stage,
     production: isProduction,
@@ -168,6 +173,9 @@ export const gatewaySettings = (
     vpcEndpoints: flag('vpcEndpoints', text(context('vpcEndpoints'))),
     ...(alarmEmail ? { alarmEmail } : {}),
     logLevel: oneOf('logLevel', text(context('logLevel')), GatewayLogLevels, 'INFO'),
+    ...(rotationDays !== undefined
+      ? { cacheAuthRotationDays: positiveInt('cacheAuthRotationDays', rotationDays, 30, 1) }
+      : {}),
     tracing: oneOf('tracing', text(context('tracing')), ['active', 'off'] as const, 'off'),
   };
 };

@@ -3,6 +3,7 @@ import { type IVpc, SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from './constructs/alarm-topic';
+import { CacheAuthRotation } from './constructs/cache-auth-rotation';
 import { GatewayEndpoint } from './constructs/gateway-endpoint';
 import { GatewayFunction, type GatewayLogLevel } from './constructs/gateway-function';
 import { GatewayMonitoring } from './constructs/gateway-monitoring';
@@ -59,6 +60,11 @@ export interface GatewayStackProps extends StackProps {
   readonly logLevel?: GatewayLogLevel;
   /** X-Ray active tracing of each request and its DynamoDB, Redis and upstream calls. @default false */
   readonly tracing?: boolean;
+  /**
+   * Rotate the cache's AUTH token every this many days (ROTATE, test, SET; gateway containers
+   * follow without a restart). @default no schedule
+   */
+  readonly cacheAuthRotationDays?: number;
 }
 
 /**
@@ -108,6 +114,22 @@ export class GatewayStack extends Stack {
     });
     cache.allowFrom(functionSecurityGroup);
     network.addEndpointsFor(functionSecurityGroup);
+    const alarms = new AlarmTopic(this, 'Alarms', {
+      retain: production,
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
+    const rotation =
+      props.cacheAuthRotationDays !== undefined
+        ? new CacheAuthRotation(this, 'CacheAuthRotation', {
+            cache,
+            vpc: network.vpc,
+            subnets: network.privateSubnets,
+            rotateAfterDays: props.cacheAuthRotationDays,
+            retain: production,
+            alarmTopic: alarms.topic,
+          })
+        : undefined;
+    if (rotation) network.addRotationEndpointsFor(rotation.securityGroup);
 
     this.gatewayFunction = new GatewayFunction(this, 'GatewayFunction', {
       vpc: network.vpc,
@@ -153,10 +175,6 @@ export class GatewayStack extends Stack {
       ...(props.certificateArn ? { certificateArn: props.certificateArn } : {}),
       ...(props.corsAllowedOrigins ? { corsAllowedOrigins: props.corsAllowedOrigins } : {}),
     });
-    const alarms = new AlarmTopic(this, 'Alarms', {
-      retain: production,
-      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
-    });
     const monitoring = new GatewayMonitoring(this, 'Monitoring', {
       function: this.gatewayFunction,
       dashboardName: `Gateway-${props.stage}`,
@@ -174,6 +192,7 @@ export class GatewayStack extends Stack {
         sessionSecret: sessionSecret.secret,
         cacheAuthToken: cache.authToken,
         cache,
+        ...(rotation ? { rotationRole: rotation.function.role ?? rotation.function } : {}),
       },
       { production, tracing: props.tracing ?? false },
     );

@@ -95,28 +95,58 @@ export class GatewayNetwork extends Construct {
     this.vpc = vpc;
   }
 
+  /** Security group of the interface endpoints, once one exists. */
+  private endpointSecurityGroup?: SecurityGroup;
+
   /**
    * With `vpcEndpoints`, the Secrets Manager interface endpoint (private DNS, so the SDK's default
    * endpoint resolves to it), open on 443 to the function's security group only.
    */
   addEndpointsFor(functionSecurityGroup: ISecurityGroup): void {
     if (!this.vpcEndpoints) return;
-    const endpointSecurityGroup = new SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc: this.vpc,
-      description: 'Secrets Manager endpoint: HTTPS from the gateway function only',
-      allowAllOutbound: false,
-    });
-    endpointSecurityGroup.addIngressRule(
-      Peer.securityGroupId(functionSecurityGroup.securityGroupId),
-      Port.tcp(443),
-      'gateway function',
-    );
+    const endpoints = this.endpointsGroup();
+    this.admit(endpoints, functionSecurityGroup, 'gateway function');
     this.vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
       service: InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       privateDnsEnabled: true,
       subnets: this.privateSubnets,
-      securityGroups: [endpointSecurityGroup],
+      securityGroups: [endpoints],
       open: false,
     });
+  }
+
+  /**
+   * With `vpcEndpoints`, what the AUTH token rotation function also needs without a NAT: the
+   * Secrets Manager endpoint and an ElastiCache API endpoint, open to its security group only.
+   * Call after `addEndpointsFor`.
+   */
+  addRotationEndpointsFor(rotationSecurityGroup: ISecurityGroup): void {
+    if (!this.vpcEndpoints) return;
+    const endpoints = this.endpointsGroup();
+    this.admit(endpoints, rotationSecurityGroup, 'AUTH token rotation');
+    this.vpc.addInterfaceEndpoint('ElastiCacheEndpoint', {
+      service: InterfaceVpcEndpointAwsService.ELASTICACHE,
+      privateDnsEnabled: true,
+      subnets: this.privateSubnets,
+      securityGroups: [endpoints],
+      open: false,
+    });
+  }
+
+  private endpointsGroup(): SecurityGroup {
+    this.endpointSecurityGroup ??= new SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'AWS API endpoints: HTTPS from the gateway functions only',
+      allowAllOutbound: false,
+    });
+    return this.endpointSecurityGroup;
+  }
+
+  private admit(endpoints: SecurityGroup, peer: ISecurityGroup, description: string): void {
+    endpoints.addIngressRule(
+      Peer.securityGroupId(peer.securityGroupId),
+      Port.tcp(443),
+      description,
+    );
   }
 }

@@ -43,6 +43,8 @@ export class RateLimitCache extends Construct {
   readonly port: number;
   /** The member clusters (one per node: `<group>-001`, `-002`), the dimension of ElastiCache metrics. */
   readonly cacheClusterIds: readonly string[];
+  /** The replication group's id, which `ModifyReplicationGroup` takes. */
+  readonly replicationGroupId: string;
 
   constructor(scope: Construct, id: string, props: RateLimitCacheProps) {
     super(scope, id);
@@ -96,6 +98,7 @@ export class RateLimitCache extends Construct {
       ],
     });
     this.host = group.attrPrimaryEndPointAddress;
+    this.replicationGroupId = group.ref;
     const nodes = multiAz ? 2 : 1;
     this.cacheClusterIds = Array.from(
       { length: nodes },

@@ -5,7 +5,8 @@
 // the runtime calls it, with a response stream; the `awslambda` global, as on Lambda, must exist
 // before the bundle loads (`node --import <stand-in>`).
 // Usage: node [--import <awslambda stand-in>] invoke-bundle.mjs <assetDir> <handlerFile> <exportName> <eventFile>...
-// Prints `NODE <version>`, `STREAMING <true|false>`, then one `RESULT <json>` line per event.
+// Prints `NODE <version>`, `HANDLER <typeof the export>`, `STREAMING <true|false>`, then one
+// `RESULT <json>` line per event.
 import { readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { join } from 'node:path';
@@ -60,6 +61,7 @@ const responseStream = () => {
 await print(`NODE ${process.version}`);
 const module = await import(pathToFileURL(join(assetDir, file)).href);
 const handler = module[exportName];
+await print(`HANDLER ${typeof handler}`);
 const streaming = handler?.[HANDLER_STREAMING] === STREAM_RESPONSE;
 await print(`STREAMING ${streaming}`);
 for (const event of events) {

@@ -100,6 +100,7 @@ const eventFiles = readdirSync(EVENTS)
 
 let work = '';
 let taskDir = '';
+let rotationTaskDir = '';
 let runtimeNodePath = '';
 let shim = '';
 let node = '';
@@ -141,7 +142,11 @@ beforeAll(async () => {
     context: {
       'aws:cdk:enable-asset-metadata': true,
       // The traced stack's asset is the same bundle; only its environment is read.
-      'aws:cdk:bundling-stacks': ['Gateway-asset', 'Gateway-asset-stream'],
+      'aws:cdk:bundling-stacks': [
+        'Gateway-asset',
+        'Gateway-asset-stream',
+        'Gateway-asset-rotation',
+      ],
     },
   });
   new GatewayStack(app, 'Gateway-asset', { stage: 'asset' });
@@ -150,7 +155,26 @@ beforeAll(async () => {
     invokeMode: 'RESPONSE_STREAM' as never,
   });
   new GatewayStack(app, 'Gateway-asset-traced', { stage: 'asset-traced', tracing: true });
+  new GatewayStack(app, 'Gateway-asset-rotation', {
+    stage: 'asset-rotation',
+    cacheAuthRotationDays: 30,
+  });
   const assembly = app.synth();
+  const rotation = Object.entries(
+    assembly.getStackByName('Gateway-asset-rotation').template.Resources as Record<
+      string,
+      { Type: string; Metadata?: Record<string, string> }
+    >,
+  ).find(
+    ([id, resource]) =>
+      resource.Type === 'AWS::Lambda::Function' && id.startsWith('CacheAuthRotationFunction'),
+  );
+  rotationTaskDir = join(work, 'rotation', 'var', 'task');
+  cpSync(
+    join(assembly.directory, rotation?.[1].Metadata?.['aws:asset:path'] ?? 'missing'),
+    rotationTaskDir,
+    { recursive: true },
+  );
   const buffered = gatewayFunction(assembly.getStackByName('Gateway-asset').template);
   const streaming = gatewayFunction(assembly.getStackByName('Gateway-asset-stream').template);
   functionEnv.buffered = plainVariables(buffered);
@@ -392,4 +416,30 @@ describe('Infra: the asset with tracing=active, as Lambda runs it with a sampled
       await daemon.close();
     }
   }, 90_000);
+});
+
+describe('Infra: the AUTH token rotation asset, outside the repository, on Node.js 24', () => {
+  it('loads as Lambda loads it, its AWS SDK clients from the runtime, and exports its handler', async () => {
+    const { stdout, stderr } = await run(
+      lambdaNode(),
+      [INVOKE, rotationTaskDir, 'index.mjs', 'handler'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_PATH: runtimeNodePath,
+          AWS_REGION: 'us-east-1',
+          REPLICATION_GROUP_ID: 'gateway-rate-limits',
+          REDIS_HOST: '127.0.0.1',
+          REDIS_PORT: '6379',
+        },
+        timeout: 60_000,
+      },
+    );
+    recordChildOutput('bundle-asset-rotation', { stdout, stderr });
+
+    expect(existsSync(join(rotationTaskDir, 'node_modules'))).toBe(false);
+    expect(stdout).toMatch(new RegExp(`NODE v${LAMBDA_NODE_MAJOR}\\.`));
+    expect(stdout).toContain('HANDLER function');
+    expect(stdout).toContain('STREAMING false');
+  }, 60_000);
 });

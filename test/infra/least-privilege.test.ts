@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CacheAuthRotationAwsCalls } from '../../lib/cache-auth-rotation-access';
 import { GatewayAwsCalls } from '../../lib/gateway-access';
 import { gatewaySettings } from '../../lib/gateway-settings';
 import { only, ROOT, resources, synthStack } from './synth';
@@ -53,12 +54,23 @@ describe('Infra: least privilege', () => {
       ...Object.keys(GatewayAwsCalls.secretsManager),
     ].sort();
 
-    expect(sdkCommandsSent(join(ROOT, 'functions'))).toEqual(listed);
+    expect(sdkCommandsSent(join(ROOT, 'functions', 'gateway'))).toEqual(listed);
     // The operator's session command writes and queries with the operator's credentials; none of
     // its calls may have crept into the function's list.
     expect(sdkCommandsSent(join(ROOT, 'scripts'))).toEqual(
       expect.arrayContaining(['PutCommand', 'UpdateCommand', 'QueryCommand']),
     );
+  });
+
+  it('lists exactly the AWS SDK commands the AUTH token rotation function sends', () => {
+    const listed = [
+      ...Object.keys(CacheAuthRotationAwsCalls.secretsManager),
+      ...Object.keys(CacheAuthRotationAwsCalls.elastiCache),
+    ].sort();
+
+    expect(sdkCommandsSent(join(ROOT, 'functions', 'cache-auth-rotation'))).toEqual(listed);
+    // Every function's folder is covered by one of the two lists.
+    expect(readdirSync(join(ROOT, 'functions')).sort()).toEqual(['cache-auth-rotation', 'gateway']);
   });
 
   it('grants the function role exactly those calls on its own log group, table and two secrets', () => {
