@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, Validations } from 'aws-cdk-lib';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from '../functions/gateway/config/load-config';
 import { RouteTable } from '../functions/gateway/routing/route-table';
 import { gatewaySettings } from '../lib/gateway-settings';
 import { GatewayStack } from '../lib/gateway-stack';
+import { loopbackUpstreams } from '../lib/loopback-upstreams';
 
 const app = new App();
 // Every synth checks the stack against the AWS Solutions rules; an unacknowledged finding fails it.
@@ -27,7 +28,7 @@ const functionTimeout = Duration.seconds(
   Math.min(900, Math.max(30, Math.ceil(slowestRouteMs / 1000) + 5)),
 );
 
-new GatewayStack(app, `Gateway-${settings.stage}`, {
+const stack = new GatewayStack(app, `Gateway-${settings.stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: `API gateway (${settings.stage}): sessions, authorization, rate limiting in front of HTTP services`,
   stage: settings.stage,
@@ -58,3 +59,12 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
     ? { cacheAuthRotationDays: settings.cacheAuthRotationDays }
     : {}),
 });
+
+// Deployed, a loopback upstream is the function itself: every request to the route would be a 502.
+const unreachable = loopbackUpstreams(routeTable.routes);
+if (unreachable.length > 0) {
+  Annotations.of(stack).addWarningV2(
+    'gateway:loopback-upstream',
+    `Routes ${unreachable.join(', ')} of ${settings.configPath} forward to a loopback address, which on Lambda reaches nothing. Give the route table's variables real URLs with -c upstreamEnvironment='{"NAME":"https://..."}' (docs/deployment.md).`,
+  );
+}

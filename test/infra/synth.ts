@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -25,7 +25,24 @@ export interface AppSynth {
   readonly stderr: string;
   /** The stack's template (absent when the synth failed). */
   readonly template?: Template;
+  /** Warning annotations, as `cdk synth` prints them. */
+  readonly warnings: readonly string[];
 }
+
+/** The `aws:cdk:warning` entries of a cloud assembly (each stack's `<stack>.metadata.json`). */
+const manifestWarnings = (outdir: string): string[] =>
+  readdirSync(outdir)
+    .filter((name) => name.endsWith('.metadata.json'))
+    .flatMap((name) => {
+      const metadata = JSON.parse(readFileSync(join(outdir, name), 'utf8')) as Record<
+        string,
+        { type: string; data: unknown }[]
+      >;
+      return Object.values(metadata)
+        .flat()
+        .filter((entry) => entry.type === 'aws:cdk:warning')
+        .map((entry) => String(entry.data));
+    });
 
 /**
  * The app as `cdk synth -c key=value ...` runs it: `bin/gateway.ts` (settings, route table checks,
@@ -59,7 +76,12 @@ export const synthApp = (context: Record<string, string>): AppSynth => {
             JSON.parse(readFileSync(join(outdir, `Gateway-${stage}.template.json`), 'utf8')),
           )
         : undefined;
-    return { status: result.status, stderr: result.stderr, ...(template ? { template } : {}) };
+    return {
+      status: result.status,
+      stderr: result.stderr,
+      warnings: manifestWarnings(outdir),
+      ...(template ? { template } : {}),
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
