@@ -209,6 +209,11 @@ export class GatewayStack extends Stack {
       value: sessionSecret.secret.secretArn,
       description: 'The session signing secret',
     });
+    new CfnOutput(this, 'FunctionSecurityGroupId', {
+      value: functionSecurityGroup.securityGroupId,
+      description:
+        'Admit this security group in your upstreams (same or peered VPC) to let the gateway reach them',
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarms.topic.topicArn,
       description: 'Every alarm notifies this topic; subscribe on-call tools to it',

@@ -93,6 +93,19 @@ describe('Infra: GatewayStack', () => {
     template.hasOutput('SessionTableName', {});
   });
 
+  it("outputs the function security group, for upstreams to admit, and it is the function's own", () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [, gateway] =
+      Object.entries(functions).find(([id]) => id.startsWith('GatewayFunction')) ?? [];
+    const groups = (
+      (gateway ?? { Properties: {} }).Properties as {
+        VpcConfig: { SecurityGroupIds: { 'Fn::GetAtt': string[] }[] };
+      }
+    ).VpcConfig.SecurityGroupIds;
+    expect(groups).toHaveLength(1);
+    template.hasOutput('FunctionSecurityGroupId', { Value: groups[0] });
+  });
+
   it('switches the URL to RESPONSE_STREAM when asked', () => {
     const streaming = synth('stream', { invokeMode: 'RESPONSE_STREAM' as never });
 
