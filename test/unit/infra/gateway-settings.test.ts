@@ -19,7 +19,21 @@ describe('Infra: gatewaySettings', () => {
       upstreamEnvironment: {},
       vpcEndpoints: false,
       logLevel: 'INFO',
+      tracing: 'off',
     });
+  });
+
+  it('reads tracing and the AUTH token rotation period, refusing what Secrets Manager would', () => {
+    expect(from({ tracing: 'active', cacheAuthRotationDays: '30' })).toMatchObject({
+      tracing: 'active',
+      cacheAuthRotationDays: 30,
+    });
+    expect(() => from({ cacheAuthRotationDays: '1001' })).toThrow(
+      'Context cacheAuthRotationDays must be at most 1000; got "1001"',
+    );
+    expect(() => from({ cacheAuthRotationDays: '2.5' })).toThrow(
+      'Context cacheAuthRotationDays must be an integer >= 1; got "2.5"',
+    );
   });
 
   it('treats prod and production stages as production unless told', () => {
