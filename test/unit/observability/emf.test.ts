@@ -1,9 +1,11 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { BadGatewayError } from '../../../functions/gateway/http/errors';
 import { MemoryTokenBucket } from '../../../functions/gateway/ratelimit/memory-token-bucket';
+import { SessionSigner } from '../../../functions/gateway/sessions/session-signer';
 import { captureOutput } from '../../helpers/capture-output';
 import { emfMetricNames, emfProblems } from '../../helpers/emf';
 import { functionUrlEvent } from '../../helpers/function-url-event';
+import { memorySessionStore } from '../../helpers/memory-session-store';
 import { configFrom, recordingUpstream, testGateway } from '../../helpers/test-gateway';
 
 const config = configFrom(`
@@ -11,6 +13,7 @@ routes:
   - { id: public, path: /public, methods: [GET], upstream: "http://svc", auth_required: false, rate_limit: { capacity: 1, refill_per_second: 0.001, scope: ip } }
   - { id: private, path: /private, methods: [GET], upstream: "http://svc" }
   - { id: broken, path: /broken, methods: [GET], upstream: "http://svc", auth_required: false }
+  - { id: user, path: "/users/{id}", methods: [GET], upstream: "http://svc", rate_limit: { capacity: 1, refill_per_second: 0.001, scope: user } }
 `);
 
 let output: ReturnType<typeof captureOutput>;
@@ -22,7 +25,10 @@ afterEach(() => {
   delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
 });
 
-const run = async (path: string, options: { fresh?: boolean } = {}) => {
+const run = async (
+  path: string,
+  options: { limiter?: MemoryTokenBucket; cookies?: string[]; sourceIp?: string } = {},
+) => {
   const upstream = recordingUpstream((request) => {
     if (request.url.includes('/broken'))
       throw new BadGatewayError({
@@ -35,14 +41,37 @@ const run = async (path: string, options: { fresh?: boolean } = {}) => {
     config,
     upstream,
     metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-    ...(options.fresh ? {} : { rateLimiter: limiter }),
+    rateLimiter: options.limiter ?? new MemoryTokenBucket(),
+    sessions: { signer, store: sessionStore },
   });
-  await gateway(functionUrlEvent({ path }));
+  await gateway(
+    functionUrlEvent({
+      path,
+      ...(options.cookies ? { cookies: options.cookies } : {}),
+      ...(options.sourceIp ? { sourceIp: options.sourceIp } : {}),
+    }),
+  );
   const docs = output.json().filter((line) => line._aws);
   for (const doc of docs) expect(emfProblems(doc)).toEqual([]);
   return docs;
 };
-const limiter = new MemoryTokenBucket();
+const signer = new SessionSigner(['emf-test-secret-0123456789abcdef0123456789']);
+const sessionStore = memorySessionStore();
+/** A session for `userId`, as its cookie. */
+const loginAs = (userId: string): string => {
+  const sessionId = `emf-session-${userId}`;
+  const now = Math.floor(Date.now() / 1000);
+  sessionStore.records.set(sessionId, {
+    sessionId,
+    userId,
+    roles: [],
+    permissions: [],
+    createdAt: now - 60,
+    expiresAt: now + 3600,
+    revoked: false,
+  });
+  return `session_token=${signer.sign(sessionId)}`;
+};
 const requestDoc = (docs: Record<string, unknown>[]) =>
   docs.find((doc) => emfMetricNames(doc).includes('Requests'));
 
@@ -78,17 +107,18 @@ describe('Observability: CloudWatch EMF', () => {
 
     expect(requestDoc(docs)).toMatchObject({ status_class: '4xx', Responses4xx: 1 });
     expect(docs.find((doc) => doc.AuthFailures)).toMatchObject({
-      reason: 'no_session_store',
+      reason: 'missing_cookie',
       AuthFailures: 1,
     });
   });
 
   it('a 429 gives RateLimited', async () => {
-    await run('/public');
+    const limiter = new MemoryTokenBucket();
+    await run('/public', { limiter });
     output.restore();
     output = captureOutput();
 
-    const docs = await run('/public');
+    const docs = await run('/public', { limiter });
 
     expect(requestDoc(docs)).toMatchObject({ RateLimited: 1, Responses4xx: 1 });
   });
@@ -117,14 +147,26 @@ describe('Observability: CloudWatch EMF', () => {
     expect(coldStarts[0]).toMatchObject({ ColdStart: 1, service: 'gateway' });
   });
 
-  it('never uses a user id, raw path or IP as a dimension', async () => {
-    const docs = await run('/public?user=alice');
+  it('never uses a user id, raw path or IP as a dimension, on any outcome of a signed-in user', async () => {
+    const userId = 'alice-7f3e9c';
+    const sourceIp = '198.51.100.23';
+    const limiter = new MemoryTokenBucket();
+    const cookies = [loginAs(userId)];
+    // 200 on a path with the user's id in it, then 429 from the same user's bucket.
+    await run(`/users/${userId}`, { cookies, sourceIp, limiter });
+    await run(`/users/${userId}`, { cookies, sourceIp, limiter });
+    // 401 (a forged cookie) and 502, from the same address; `run` returns every document so far.
+    await run(`/users/${userId}`, { cookies: ['session_token=forged.sig'], sourceIp });
+    const docs = await run('/broken', { cookies, sourceIp });
+    const outcomes = docs.filter((doc) => doc.Requests).map((doc) => doc.status_class);
+    expect(outcomes).toEqual(['2xx', '4xx', '4xx', '5xx']);
+    expect(docs.find((doc) => doc.RateLimited)).toBeDefined();
 
     for (const doc of docs) {
       const sets = (
         doc._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }
       ).CloudWatchMetrics.flatMap((d) => d.Dimensions);
-      for (const key of sets.flat())
+      for (const key of sets.flat()) {
         expect([
           'service',
           'route',
@@ -133,6 +175,11 @@ describe('Observability: CloudWatch EMF', () => {
           'dependency',
           'function_name',
         ]).toContain(key);
+        // A dimension's value is never the user, the address or the path the request named.
+        expect(String(doc[key])).not.toContain(userId);
+        expect(String(doc[key])).not.toContain(sourceIp);
+        expect(String(doc[key])).not.toContain('/users/');
+      }
     }
   });
 });
