@@ -70,7 +70,8 @@ export class RedisProcess {
 
   async stop(): Promise<void> {
     const child = this.#child;
-    if (!child || child.exitCode !== null) return;
+    // A killed child has a signalCode and no exitCode: either means it is gone already.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGKILL');
     await once(child, 'exit');
   }
