@@ -1,12 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
+import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from '../../dev/local-dynamodb';
 import { type LocalServer, startLocalServer } from '../../dev/local-server';
 import { createGateway } from '../../functions/gateway/create-gateway';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
@@ -25,21 +20,14 @@ const OTHER = 'integration-unrelated-secret-0123456789abcdef';
 const TABLE = 'sessions-it';
 const CACHE_TTL_MS = 300;
 
-describe('Integration: sessions on a DynamoDB-compatible server (dynalite)', () => {
-  let dynamo: LocalDynamoDb;
-  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-  let gateway: LocalServer;
-  let admin: SessionAdmin;
-  let adminClient: ReturnType<typeof createDocumentClient>;
-  let output: ReturnType<typeof captureOutput>;
-
-  beforeAll(async () => {
-    Object.assign(process.env, LOCAL_AWS_ENV);
-    dynamo = await startLocalDynamoDb();
-    await createSessionTable(dynamo.endpoint, TABLE);
-    upstream = await startRecordingUpstream();
-    const config = configFrom(
-      `
+/** A gateway on its own dynalite, as `wireSessions` wires it for Lambda. */
+const startSessionsGateway = async () => {
+  Object.assign(process.env, LOCAL_AWS_ENV);
+  const dynamo = await startLocalDynamoDb();
+  await createSessionTable(dynamo.endpoint, TABLE);
+  const upstream = await startRecordingUpstream();
+  const config = configFrom(
+    `
 routes:
   - { id: me, path: /me, methods: [GET], upstream: "\${UP}" }
   - { id: reports, path: /reports, methods: [GET], upstream: "\${UP}", permissions: [reports:read] }
@@ -48,37 +36,57 @@ roles:
 sessions:
   cache_ttl_seconds: ${CACHE_TTL_MS / 1000}
 `,
-      { UP: upstream.url },
-    );
-    const sessions = wireSessions(
-      {
-        tableName: TABLE,
-        secrets: [CURRENT, PREVIOUS],
-        endpoint: dynamo.endpoint,
-        region: 'local',
-        timeoutMs: 1_000,
-      },
-      { ttlMs: CACHE_TTL_MS, maxEntries: 100 },
-    );
-    const handler = createGateway({
-      config,
-      upstream: fetchUpstream(),
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-      sessions,
-      readinessChecks: [sessions.readinessCheck],
-    });
-    gateway = await startLocalServer(handler);
-    adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
-    admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([CURRENT]));
+    { UP: upstream.url },
+  );
+  const sessions = wireSessions(
+    {
+      tableName: TABLE,
+      secrets: [CURRENT, PREVIOUS],
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      timeoutMs: 1_000,
+    },
+    { ttlMs: CACHE_TTL_MS, maxEntries: 100 },
+  );
+  const handler = createGateway({
+    config,
+    upstream: fetchUpstream(),
+    logger: new Logger({ serviceName: 'gateway' }),
+    metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
+    sessions,
+    readinessChecks: [sessions.readinessCheck],
+  });
+  const gateway = await startLocalServer(handler);
+  const adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
+  const admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([CURRENT]));
+  return {
+    dynamo,
+    upstream,
+    gateway,
+    admin,
+    adminClient,
+    close: async () => {
+      adminClient.destroy();
+      await gateway.close();
+      await upstream.close();
+      await dynamo.close();
+    },
+  };
+};
+
+describe('Integration: sessions on a DynamoDB-compatible server (dynalite)', () => {
+  let env: Awaited<ReturnType<typeof startSessionsGateway>>;
+  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
+  let gateway: LocalServer;
+  let admin: SessionAdmin;
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeAll(async () => {
+    env = await startSessionsGateway();
+    ({ upstream, gateway, admin } = env);
   });
 
-  afterAll(async () => {
-    adminClient.destroy();
-    await gateway.close();
-    await upstream.close();
-    await dynamo.close();
-  });
+  afterAll(() => env.close());
 
   beforeEach(() => {
     output = captureOutput();
@@ -184,20 +192,32 @@ sessions:
     expect(response.status).toBe(200);
     expect(response.json()).toMatchObject({ checks: { dynamodb: { status: 'up' } } });
   });
+});
 
-  // Last: it stops the store.
-  it('fails closed with 503 when DynamoDB is down, and readiness says so', async () => {
-    const { token } = await admin.create({ userId: 'ivan', ttlSeconds: 600 });
-    await dynamo.close();
-    await sleep(CACHE_TTL_MS + 50);
+describe('Integration: sessions when DynamoDB goes down', () => {
+  it('fails closed with 503, and readiness says so', async () => {
+    const own = await startSessionsGateway();
+    const output = captureOutput();
+    try {
+      const { token } = await own.admin.create({ userId: 'ivan', ttlSeconds: 600 });
+      await own.dynamo.close();
 
-    const response = await call('/me', `session_token=${token}`);
-    const ready = await call('/health/ready');
+      const response = await send(own.gateway.url, {
+        path: '/me',
+        headers: { cookie: `session_token=${token}` },
+      });
+      const ready = await send(own.gateway.url, { path: '/health/ready' });
 
-    expect(response.status).toBe(503);
-    expect(response.json()).toMatchObject({ error: 'unavailable' });
-    expect(upstream.seen).toHaveLength(0);
-    expect(ready.status).toBe(503);
-    expect(ready.json()).toMatchObject({ checks: { dynamodb: { status: 'down' } } });
+      expect(response.status).toBe(503);
+      expect(response.json()).toMatchObject({ error: 'unavailable' });
+      expect(own.upstream.seen).toHaveLength(0);
+      expect(ready.status).toBe(503);
+      expect(ready.json()).toMatchObject({ checks: { dynamodb: { status: 'down' } } });
+    } finally {
+      output.restore();
+      own.adminClient.destroy();
+      await own.gateway.close();
+      await own.upstream.close();
+    }
   });
 });
