@@ -34,6 +34,8 @@ export interface RequestState {
     readonly outcome: 'allowed' | 'limited' | 'fail_open' | 'fail_closed';
     /** `RateLimit-*` headers for the response, when the limiter decided. */
     readonly headers?: Readonly<Record<string, string>>;
+    /** A `mode: shadow` limit would have refused this request (it went through). */
+    readonly shadow?: 'limited';
   };
   /** A streamed upstream body in flight, so an error after it arrived can release it. */
   upstreamBody?: { destroy(): void };

@@ -40,6 +40,7 @@ export const accessLog = (options: {
       bytes_in: bodyBytes(request.event?.body, request.event?.isBase64Encoded),
       bytes_out: bodyBytes(request.response?.body, request.response?.isBase64Encoded),
       rate_limit: state?.rateLimit?.outcome,
+      rate_limit_shadow: state?.rateLimit?.shadow,
       auth:
         state?.auth ?? (state?.route?.route.config.auth_required === false ? 'public' : undefined),
     });
