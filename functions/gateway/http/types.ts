@@ -25,6 +25,11 @@ export interface RequestState {
   route?: MatchedRoute;
   /** Set instead of `route` for the gateway's own endpoints (`/health/live`, `/health/ready`). */
   builtin?: BuiltinEndpoint;
+  /**
+   * A CORS preflight the gateway answers itself (see `corsPreflight`): set instead of `route`, so
+   * session validation, authorization and rate limiting pass it by.
+   */
+  preflight?: { readonly routeId: string; readonly headers: Readonly<Record<string, string>> };
   /** The validated session's user, on routes with `auth_required`. */
   user?: UserContext;
   /** `ok`, or why authentication or authorization refused the request; for the access log. */

@@ -13,7 +13,7 @@ const bodyBytes = (body: unknown, base64: boolean | undefined): number | undefin
 const routeIdOf = (request: GatewayRequest): string => {
   const state = request.context.gateway;
   if (state?.builtin) return `health_${state.builtin}`;
-  return state?.route?.route.id ?? 'unmatched';
+  return state?.route?.route.id ?? state?.preflight?.routeId ?? 'unmatched';
 };
 
 /**
