@@ -1,3 +1,4 @@
+import { CorsRejectedError } from '../http/errors';
 import { Header } from '../http/header-names';
 import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 import type { CorsPolicies } from '../policy/cors-policies';
@@ -23,7 +24,9 @@ export const corsResponseHeaders = (policies: CorsPolicies): GatewayMiddleware =
   const corsResponseHeadersAfter = (request: GatewayRequest): void => {
     const response = request.response;
     const state = request.context.gateway;
+    // A preflight carries its own headers, allowed or refused (a refusal allows no origin).
     if (!response || !policies.any || state?.preflight) return;
+    if (request.error instanceof CorsRejectedError) return;
     const route = state?.route?.route;
     const policy = route ? policies.forRoute(route) : policies.fallback;
     if (!policy) return;
