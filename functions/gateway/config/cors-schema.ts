@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HTTP_METHODS, isHttpMethod } from './http-methods';
+import { isSerializedOrigin } from './origin';
 
 /**
  * `cors:` (top level: the default of every route; on a route: replaces the default; `false`: off).
@@ -7,21 +8,10 @@ import { HTTP_METHODS, isHttpMethod } from './http-methods';
  * trailing slash, lower case): a list entry that is not such an origin could never match, so it is
  * refused rather than silently dead.
  */
-const corsOrigin = z.string().refine(
-  (value) => {
-    if (value === '*') return true;
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-    } catch {
-      return false;
-    }
-  },
-  {
-    error: (issue) =>
-      `${JSON.stringify(issue.input)} is not an origin: write scheme, host and port only, in lower case, without a path or trailing slash (https://app.example.com), or "*"`,
-  },
-);
+const corsOrigin = z.string().refine((value) => value === '*' || isSerializedOrigin(value), {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an origin: write scheme, host and port only, in lower case, without a path or trailing slash (https://app.example.com), or "*"`,
+});
 
 const corsMethod = z.string().refine(isHttpMethod, {
   error: (issue) =>

@@ -1,19 +1,10 @@
 import { z } from 'zod';
+import { isSerializedOrigin } from './origin';
 
-const trustedOrigin = z.string().refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
-    } catch {
-      return false;
-    }
-  },
-  {
-    error: (issue) =>
-      `${JSON.stringify(issue.input)} is not an origin: write scheme, host and port only, in lower case, without a path or trailing slash (https://app.example.com)`,
-  },
-);
+const trustedOrigin = z.string().refine((value) => isSerializedOrigin(value), {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an origin: write scheme, host and port only, in lower case, without a path or trailing slash (https://app.example.com)`,
+});
 
 /**
  * Top-level `csrf:`. Origins (besides the gateway's own and each route's CORS origins) whose pages
