@@ -28,7 +28,7 @@ export const corsSchema = z.strictObject({
   allow_origins: z.array(corsOrigin).min(1),
   /** Methods a preflight may ask for. @default the route's methods */
   allow_methods: z.array(corsMethod).min(1).optional(),
-  /** Request headers a preflight may ask for (case-insensitive). */
+  /** Request headers a preflight may ask for (case-insensitive); `"*"`: any, without credentials. */
   allow_headers: z.array(corsHeaderName).default([]),
   /** Response headers a browser script may read. */
   expose_headers: z.array(corsHeaderName).default([]),
@@ -55,6 +55,15 @@ export const corsProblems = (cors: CorsConfig): { field: string; message: string
       message:
         '"*" cannot be combined with allow_credentials: true (browsers refuse it, and answering with the caller\'s origin instead would let every site act with the user\'s cookies): list the exact origins',
     });
+  }
+  for (const field of ['allow_headers', 'expose_headers'] as const) {
+    if (cors.allow_credentials && cors[field].includes('*')) {
+      problems.push({
+        field,
+        message:
+          '"*" means any header only without allow_credentials (with credentials browsers read it as a header named "*"): list the headers',
+      });
+    }
   }
   if (cors.allow_origins.includes('*') && cors.allow_origins.length > 1) {
     problems.push({

@@ -73,9 +73,11 @@ export const corsPreflight = (table: RouteTable, policies: CorsPolicies): Gatewa
     if (!policy.methods.has(method)) {
       throw refuse(`CORS preflight refused: ${method} is not allowed here`, 'cors_method');
     }
-    const unlisted = requestedHeaders(headers[Header.accessControlRequestHeaders]).filter(
-      (name) => !policy.headers.has(name),
-    );
+    const unlisted = policy.anyHeader
+      ? []
+      : requestedHeaders(headers[Header.accessControlRequestHeaders]).filter(
+          (name) => !policy.headers.has(name),
+        );
     if (unlisted.length > 0) {
       throw refuse(
         `CORS preflight refused: request headers not allowed: ${unlisted.slice(0, 8).join(', ').slice(0, 256)}`,

@@ -9,6 +9,8 @@ export interface CorsPolicy {
   readonly methods: ReadonlySet<string>;
   /** Lower-case request header names a preflight may ask for. */
   readonly headers: ReadonlySet<string>;
+  /** `allow_headers: ["*"]` (never with credentials; the config check sees to that). */
+  readonly anyHeader: boolean;
   readonly credentials: boolean;
   readonly allowMethods: string;
   readonly allowHeaders: string;
@@ -31,6 +33,7 @@ export const corsPolicyFor = (
     origins: new Set(cors.allow_origins.filter((origin) => origin !== '*')),
     methods,
     headers: new Set(cors.allow_headers),
+    anyHeader: cors.allow_headers.includes('*'),
     credentials: cors.allow_credentials,
     allowMethods: [...methods].join(', '),
     allowHeaders: cors.allow_headers.join(', '),

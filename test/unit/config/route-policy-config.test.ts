@@ -32,6 +32,26 @@ describe('Config: CORS', () => {
     ]);
   });
 
+  it('refuses "*" headers with allow_credentials, and takes them without', () => {
+    const problems = problemsOf(
+      users(
+        `    cors: { allow_origins: [https://app.example.com], allow_headers: ["*"], allow_credentials: true }`,
+      ),
+    );
+    const config = parseConfig(
+      users(`    cors: { allow_origins: ["*"], allow_headers: ["*"], expose_headers: ["*"] }`),
+      'gateway.yml',
+      {},
+    );
+
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^routes\[0\]\.cors\.allow_headers: route "users" .*"\*" means any header only without allow_credentials/,
+      ),
+    ]);
+    expect(config.routes[0]?.cors).toMatchObject({ allow_headers: ['*'], expose_headers: ['*'] });
+  });
+
   it('refuses the same combination at the top level', () => {
     const problems = problemsOf(
       `cors: { allow_origins: ["*"], allow_credentials: true }\n${users('')}`,
