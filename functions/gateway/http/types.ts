@@ -30,6 +30,11 @@ export interface RequestState {
    * session validation, authorization and rate limiting pass it by.
    */
   preflight?: { readonly routeId: string; readonly headers: Readonly<Record<string, string>> };
+  /**
+   * The host the viewer addressed, behind CloudFront only (from `x-gateway-viewer-host`, which
+   * only CloudFront can state there): the gateway's public origin for the CSRF check.
+   */
+  viewerHost?: string;
   /** The validated session's user, on routes with `auth_required`. */
   user?: UserContext;
   /** `ok`, or why authentication or authorization refused the request; for the access log. */

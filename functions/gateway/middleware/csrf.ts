@@ -21,7 +21,8 @@ export interface CsrfOptions {
  */
 export const csrf = (options: CsrfOptions): GatewayMiddleware => {
   const csrfBefore = (request: GatewayRequest): void => {
-    const route = requestState(request.context).route?.route;
+    const state = requestState(request.context);
+    const route = state.route?.route;
     if (!route?.config.auth_required || !route.config.csrf) return;
     const event = request.event;
     const headers = event.headers ?? {};
@@ -30,7 +31,7 @@ export const csrf = (options: CsrfOptions): GatewayMiddleware => {
       carriesSessionCookie: readCookie(event, options.sessions.cookie_name) !== undefined,
       secFetchSite: headers[Header.secFetchSite],
       origin: headers[Header.origin],
-      ownOrigin: requestOwnOrigin(event),
+      ownOrigin: requestOwnOrigin(event, state.viewerHost),
       trustedOrigins: options.trustedOrigins(route),
     });
     if (verdict.allowed) return;

@@ -1,25 +1,31 @@
 import { Header } from '../http/header-names';
+import { isHost } from '../http/host';
 import type { FunctionUrlEvent } from '../http/types';
 
-/** A host as a Host header or the Function URL's domain carries it: name or address, optional port. */
-const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
-
-/**
- * The origin the request was sent to, for same-origin checks: the Function URL's own domain
- * (`requestContext.domainName`, which AWS sets; the local server copies the Host header a browser
- * cannot choose), with `https` unless the front end said `http` (only the local server does).
- * Never `X-Forwarded-Host` or `Forwarded`: a client writes those, and a cross-site request that
- * names the attacker's host there must not read as same-origin. Behind CloudFront this is the
- * function URL's domain, not the viewer's: list the public origin in `csrf.trusted_origins`
- * (browsers that send `Sec-Fetch-Site: same-origin` need nothing).
- */
-export const requestOwnOrigin = (event: FunctionUrlEvent): string | undefined => {
-  const host = event.requestContext?.domainName;
-  if (typeof host !== 'string' || !HOST.test(host)) return undefined;
-  const scheme = event.headers?.[Header.forwardedProto] === 'http' ? 'http' : 'https';
+const originOf = (scheme: string, host: string): string | undefined => {
+  if (!isHost(host)) return undefined;
   try {
     return new URL(`${scheme}://${host.toLowerCase()}`).origin;
   } catch {
     return undefined;
   }
+};
+
+/**
+ * The origin the request was sent to, for same-origin checks: the Function URL's own domain
+ * (`requestContext.domainName`, which AWS sets; the local server copies the Host header a browser
+ * cannot choose), with `https` unless the front end said `http` (only the local server does).
+ * Behind CloudFront, the host the viewer addressed (`viewerHost`, which the edge-viewer middleware
+ * takes from the header only CloudFront can set there), always `https`. Never `X-Forwarded-Host`
+ * or `Forwarded`: a client writes those (CloudFront forwards the viewer's), and a cross-site
+ * request that names the attacker's host there must not read as same-origin.
+ */
+export const requestOwnOrigin = (
+  event: FunctionUrlEvent,
+  viewerHost?: string | undefined,
+): string | undefined => {
+  if (viewerHost !== undefined) return originOf('https', viewerHost);
+  const host = event.requestContext?.domainName;
+  if (typeof host !== 'string') return undefined;
+  return originOf(event.headers?.[Header.forwardedProto] === 'http' ? 'http' : 'https', host);
 };
