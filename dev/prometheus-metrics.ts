@@ -38,6 +38,12 @@ export const prometheusMetrics = (): { metrics: GatewayMetrics; registry: Regist
     labelNames: ['route'],
     registers: [registry],
   });
+  const rateLimitedShadow = new Counter({
+    name: 'gateway_rate_limited_shadow_total',
+    help: 'Requests a mode: shadow limit would have refused (they went through)',
+    labelNames: ['route'],
+    registers: [registry],
+  });
   const failOpen = new Counter({
     name: 'gateway_rate_limit_fail_open_total',
     help: 'Requests let through because the limiter could not decide',
@@ -72,6 +78,7 @@ export const prometheusMetrics = (): { metrics: GatewayMetrics; registry: Regist
         if (upstreamMs !== undefined) upstreamLatency.observe({ route: routeId }, upstreamMs);
       },
       rateLimited: (routeId) => rateLimited.inc({ route: routeId }),
+      rateLimitedShadow: (routeId) => rateLimitedShadow.inc({ route: routeId }),
       rateLimitFailOpen: (routeId) => failOpen.inc({ route: routeId }),
       authFailure: (reason) => authFailures.inc({ reason }),
       dependencyError: (dependency) => dependencyErrors.inc({ dependency }),

@@ -15,6 +15,9 @@ import {
 import { accessLog } from './middleware/access-log';
 import { authorize } from './middleware/authorize';
 import { correlation } from './middleware/correlation';
+import { corsPreflight } from './middleware/cors-preflight';
+import { corsResponseHeaders } from './middleware/cors-response-headers';
+import { csrf } from './middleware/csrf';
 import { edgeViewer } from './middleware/edge-viewer';
 import { errorResponse } from './middleware/error-response';
 import { rateLimit } from './middleware/rate-limit';
@@ -28,6 +31,8 @@ import { emfMetrics } from './observability/emf-metrics';
 import type { GatewayMetrics } from './observability/gateway-metrics';
 import { setRedactedHeaders } from './observability/redaction';
 import { noTracing, type Tracing } from './observability/tracing';
+import { corsPolicies } from './policy/cors-policies';
+import { csrfTrustedOrigins } from './policy/cors-policy';
 import { proxyRequest } from './proxy/proxy-request';
 import type { Upstream } from './proxy/upstream';
 import { MemoryTokenBucket } from './ratelimit/memory-token-bucket';
@@ -72,6 +77,14 @@ export interface GatewayDependencies {
  */
 export const createGateway = (deps: GatewayDependencies) => {
   const table = new RouteTable(deps.config.routes);
+  const cors = corsPolicies(table.routes, deps.config.cors);
+  const trustedOrigins = new Map(
+    table.routes.map((compiled) => [
+      compiled,
+      csrfTrustedOrigins(cors.forRoute(compiled), deps.config.csrf.trusted_origins),
+    ]),
+  );
+  const noOrigins: ReadonlySet<string> = new Set();
   const checks = deps.readinessChecks ?? [];
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 1000;
   const measurements = deps.gatewayMetrics ?? emfMetrics(deps.metrics);
@@ -86,6 +99,7 @@ export const createGateway = (deps: GatewayDependencies) => {
     const state = requestState(context);
     if (state.builtin === 'live') return liveness();
     if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);
+    if (state.preflight) return { statusCode: 204, headers: { ...state.preflight.headers } };
     const matched = state.route;
     if (!matched) throw new Error('route middleware did not run');
     return proxyRequest(event, matched, state, {
@@ -111,11 +125,19 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(edgeViewer(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}))
     .use(accessLog({ logger: deps.logger, metrics: measurements }))
     .use(securityHeaders(deps.config.security_headers))
+    .use(corsResponseHeaders(cors))
     .use(rateLimitResponseHeaders())
     .use(errorResponse({ logger: deps.logger, metrics: measurements }))
+    .use(corsPreflight(table, cors))
     .use(route(table, deps.logger));
   if (tracing.active) chain.use(traceAnnotations(tracing));
   return chain
+    .use(
+      csrf({
+        sessions: deps.config.sessions,
+        trustedOrigins: (compiled) => trustedOrigins.get(compiled) ?? noOrigins,
+      }),
+    )
     .use(
       sessionValidation({
         config: deps.config.sessions,

@@ -11,10 +11,16 @@ import type { Construct } from 'constructs';
  * signing that leaves it alone exists only for Lambda Web Function origins, not Function URLs), so
  * the viewer's header travels as `x-gateway-viewer-authorization`; the gateway restores it. A copy
  * the viewer sent itself is dropped first, so that header only ever holds what CloudFront moved.
+ * The viewer's Host (the distribution's or custom domain; the origin request carries the function
+ * URL's) travels the same way as `x-gateway-viewer-host`, for the gateway's same-origin check.
  */
 export const VIEWER_AUTHORIZATION_CODE = `function handler(event) {
   var headers = event.request.headers;
   delete headers['x-gateway-viewer-authorization'];
+  delete headers['x-gateway-viewer-host'];
+  if (headers.host) {
+    headers['x-gateway-viewer-host'] = { value: headers.host.value };
+  }
   if (headers.authorization) {
     headers['x-gateway-viewer-authorization'] = { value: headers.authorization.value };
     delete headers.authorization;

@@ -67,5 +67,65 @@ export const rateLimiterContract = (name: string, limiter: () => RateLimiter): v
       expect((await limiter().take(a, spec)).allowed).toBe(false);
       expect((await limiter().take(b, spec)).allowed).toBe(true);
     });
+
+    describe('several buckets of one request (takeAll)', () => {
+      /** Two keys under one hash tag, as a route's limits of one scope are. */
+      const pair = () => {
+        const base = key();
+        return [base, `${base}:limit:1`] as const;
+      };
+      const burst = { capacity: 10, refillPerSecond: 0.001, cost: 1 };
+      const quota = { capacity: 2, refillPerSecond: 0.001, cost: 1 };
+
+      it('charges every bucket when all of them have room', async () => {
+        const [a, b] = pair();
+
+        const outcome = await limiter().takeAll([
+          { key: a, bucket: burst, shadow: false },
+          { key: b, bucket: quota, shadow: false },
+        ]);
+
+        expect(outcome.allowed).toBe(true);
+        expect(outcome.decisions.map((d) => [d.allowed, d.remaining])).toEqual([
+          [true, 9],
+          [true, 1],
+        ]);
+      });
+
+      it('takes nothing from any bucket when one refuses', async () => {
+        const [a, b] = pair();
+        const both = [
+          { key: a, bucket: burst, shadow: false },
+          { key: b, bucket: quota, shadow: false },
+        ];
+        await limiter().takeAll(both);
+        await limiter().takeAll(both);
+
+        const refused = await limiter().takeAll(both);
+        const refusedAgain = await limiter().takeAll(both);
+        const burstAfter = await limiter().take(a, burst);
+
+        expect(refused.allowed).toBe(false);
+        expect(refusedAgain.allowed).toBe(false);
+        expect(refused.decisions.map((d) => d.allowed)).toEqual([true, false]);
+        expect(refused.decisions[1]?.retryAfterMs).toBeGreaterThan(0);
+        // Two requests passed; the two refused ones took nothing from the burst bucket.
+        expect(burstAfter).toMatchObject({ allowed: true, remaining: 7 });
+      });
+
+      it('lets a shadow bucket report a refusal without refusing, and charges it only when it has room', async () => {
+        const [a, b] = pair();
+        const takes = [
+          { key: a, bucket: burst, shadow: false },
+          { key: b, bucket: quota, shadow: true },
+        ];
+        const outcomes = [];
+        for (let i = 0; i < 4; i += 1) outcomes.push(await limiter().takeAll(takes));
+
+        expect(outcomes.map((o) => o.allowed)).toEqual([true, true, true, true]);
+        expect(outcomes.map((o) => o.decisions[1]?.allowed)).toEqual([true, true, false, false]);
+        expect(outcomes.map((o) => o.decisions[0]?.remaining)).toEqual([9, 8, 7, 6]);
+      });
+    });
   });
 };

@@ -114,6 +114,19 @@ describe('Infra: the CloudFront edge', () => {
     expect(forged.headers).toEqual({});
   });
 
+  it("carries the viewer's Host past the origin request as x-gateway-viewer-host, never a viewer's copy", () => {
+    const run = viewerRequest(plain.template);
+
+    const addressed = run({ host: { value: 'api.example.com' } });
+    const forged = run({
+      host: { value: 'api.example.com' },
+      'x-gateway-viewer-host': { value: 'evil.example' },
+    });
+
+    expect(addressed.headers['x-gateway-viewer-host']).toEqual({ value: 'api.example.com' });
+    expect(forged.headers['x-gateway-viewer-host']).toEqual({ value: 'api.example.com' });
+  });
+
   it('tells the function it sits behind CloudFront, and only then', () => {
     const variables = Object.values(direct.template.findResources('AWS::Lambda::Function')).map(
       (fn) => (fn as { Properties: { Environment: { Variables: object } } }).Properties.Environment,

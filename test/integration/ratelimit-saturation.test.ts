@@ -13,6 +13,7 @@ import type { RedisSettings } from '../../functions/gateway/ratelimit/redis-sett
 import { captureOutput } from '../helpers/capture-output';
 import { functionUrlEvent } from '../helpers/function-url-event';
 import { SHARED_REDIS } from '../helpers/redis-process';
+import { unusedTakeAll } from '../helpers/single-limit-only';
 import { configFrom, jsonBody, testGateway } from '../helpers/test-gateway';
 
 /**
@@ -97,6 +98,7 @@ describe('Integration: the Redis limiter on a blocked event loop', () => {
     );
     let sent = 0;
     const blockingLimiter: RateLimiter = {
+      takeAll: unusedTakeAll,
       take: (key, bucket) => {
         const pending = wiring.limiter.take(`${prefix}:${key}`, bucket);
         sent += 1;

@@ -248,7 +248,9 @@ const main = async (): Promise<boolean> => {
   const config = loadConfig('config/gateway.yml', { DEMO_UPSTREAM_URL: 'http://unused' });
   const route = config.routes.find((r) => r.id === ROUTE_ID);
   const limit = route?.rate_limit;
-  if (!limit) throw new Error(`config/gateway.yml has no rate-limited route "${ROUTE_ID}"`);
+  if (!limit || Array.isArray(limit)) {
+    throw new Error(`config/gateway.yml has no route "${ROUTE_ID}" with one rate limit`);
+  }
 
   // Sessions: dynalite here, a real session in it, its signed cookie for the driver.
   Object.assign(process.env, LOCAL_AWS_ENV);

@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import { corsSchema, routeCorsSchema } from './cors-schema';
+import { csrfSchema, routeCsrfSchema } from './csrf-schema';
 import { HTTP_METHODS, isHttpMethod } from './http-methods';
+import { permissionName, routePermissionsSchema } from './route-permissions';
+import { routePolicyProblems } from './route-policy-checks';
+import { resolveSeedMiddleware, seedMiddlewareSchema } from './seed-middleware';
 
 /**
  * The schema of `config/gateway.yml`. Field names are a public contract: users' files must keep
@@ -30,10 +35,6 @@ const upstreamUrl = z.string().refine(
   },
 );
 
-const permissionName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:*-]{1,128}$/, { error: 'must be 1-128 of A-Z a-z 0-9 _ . : * -' });
-
 /** Ten years: far beyond any quota, far inside what the script's integer reply can carry. */
 const MAX_REFILL_SECONDS = 10 * 366 * 24 * 3600;
 
@@ -46,6 +47,8 @@ export const rateLimitSchema = z
     cost: z.int().positive().default(1),
     /** When the limiter cannot decide (Redis down): let the request through, or answer 503. */
     on_error: z.enum(['fail_open', 'fail_closed']).default('fail_open'),
+    /** `shadow` runs the bucket but never refuses: would-be refusals are logged and counted. */
+    mode: z.enum(['enforce', 'shadow']).default('enforce'),
   })
   // Only judged once capacity itself is valid, so one mistake is reported once.
   .refine((limit) => !(limit.capacity >= 1) || limit.cost <= limit.capacity, {
@@ -63,7 +66,10 @@ export const rateLimitSchema = z
     },
   );
 
-export const routeSchema = z
+/** Several buckets on one route: a request passes only when every enforced one allows it. */
+export const MAX_LIMITS_PER_ROUTE = 4;
+
+const routeObjectSchema = z
   .strictObject({
     /** Stable route id for logs and metric dimensions; defaults to the path. */
     id: z
@@ -77,9 +83,22 @@ export const routeSchema = z
     upstream: upstreamUrl,
     strip_prefix: z.string().startsWith('/').optional(),
     auth_required: z.boolean().default(true),
-    permissions: z.array(permissionName).default([]),
-    /** This route's bucket; `false` opts out of `default_rate_limit`. */
-    rate_limit: z.union([rateLimitSchema, z.literal(false)]).optional(),
+    /** A list (every method), or a map from method to list; see `route-permissions.ts`. */
+    permissions: routePermissionsSchema,
+    /** This route's bucket (or buckets); `false` opts out of `default_rate_limit`. */
+    rate_limit: z
+      .union([
+        rateLimitSchema,
+        z.array(rateLimitSchema).min(1).max(MAX_LIMITS_PER_ROUTE),
+        z.literal(false),
+      ])
+      .optional(),
+    /** The older spelling of auth_required and rate limiting; see `seed-middleware.ts`. */
+    middleware: seedMiddlewareSchema,
+    /** Replaces the top-level `cors` for this route; `false` turns CORS off here. */
+    cors: routeCorsSchema,
+    /** Refuse unsafe cross-site requests that carry the session cookie; see `middleware/csrf.ts`. */
+    csrf: routeCsrfSchema,
     /**
      * Stream the upstream's answer to the client as it arrives (large downloads, server-sent
      * events) instead of buffering it; needs the function URL in RESPONSE_STREAM mode.
@@ -116,7 +135,10 @@ export const routeSchema = z
     rewrite_location: z.boolean().default(true),
   })
   .superRefine((route, ctx) => {
-    if (route.permissions.length > 0 && !route.auth_required) {
+    const hasPermissions = Array.isArray(route.permissions)
+      ? route.permissions.length > 0
+      : Object.keys(route.permissions).length > 0;
+    if (hasPermissions && !route.auth_required) {
       ctx.addIssue({
         code: 'custom',
         path: ['permissions'],
@@ -136,6 +158,9 @@ export const routeSchema = z
       }
     }
   });
+
+/** A route, after `middleware:` (the older spelling) has been turned into the fields it means. */
+export const routeSchema = z.preprocess(resolveSeedMiddleware, routeObjectSchema);
 
 export const securityHeadersSchema = z.strictObject({
   strict_transport_security: z.string().default('max-age=63072000; includeSubDomains; preload'),
@@ -186,11 +211,20 @@ export const gatewayConfigSchema = z
       .default({}),
     security_headers: securityHeadersSchema.default(securityHeadersSchema.parse({})),
     logging: loggingSchema.default(loggingSchema.parse({})),
+    /** CORS for every route that does not set its own; see `cors-schema.ts`. */
+    cors: corsSchema.optional(),
+    csrf: csrfSchema.default(csrfSchema.parse({})),
   })
   .superRefine((config, ctx) => {
+    for (const problem of routePolicyProblems(config)) {
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    }
     // `global` is one bucket for every route that uses it, so they must agree on its size.
     const globals = config.routes
-      .map((route, index) => ({ limit: route.rate_limit || config.default_rate_limit, index }))
+      .flatMap((route, index) => {
+        const limits = route.rate_limit || config.default_rate_limit;
+        return (Array.isArray(limits) ? limits : [limits]).map((limit) => ({ limit, index }));
+      })
       .filter(({ limit }) => limit && limit.scope === 'global');
     const first = globals[0]?.limit;
     for (const { limit, index } of globals) {

@@ -23,6 +23,8 @@ export const EdgeHeader = {
   viewerAddress: 'cloudfront-viewer-address',
   /** The viewer's `Authorization`, moved here by the viewer-request function before OAC signs. */
   viewerAuthorization: 'x-gateway-viewer-authorization',
+  /** The viewer's Host, copied here by the same function (the origin request's Host is the URL's). */
+  viewerHost: 'x-gateway-viewer-host',
 } as const;
 
 /**

@@ -5,6 +5,8 @@ export const ErrorCode = {
   badRequest: 'bad_request',
   unauthenticated: 'unauthenticated',
   forbidden: 'forbidden',
+  csrfRejected: 'csrf_rejected',
+  corsRejected: 'cors_rejected',
   notFound: 'not_found',
   methodNotAllowed: 'method_not_allowed',
   payloadTooLarge: 'payload_too_large',
@@ -69,6 +71,25 @@ export class UnauthenticatedError extends GatewayError {
 export class ForbiddenError extends GatewayError {
   constructor(message = 'You do not have permission to access this resource', options?: Options) {
     super(403, ErrorCode.forbidden, message, options);
+  }
+}
+
+/** An unsafe request with the session cookie, sent by another site's page (see `middleware/csrf.ts`). */
+export class CsrfRejectedError extends GatewayError {
+  constructor(options?: Options) {
+    super(
+      403,
+      ErrorCode.csrfRejected,
+      'Cross-site request refused: this request carries the session cookie but was not sent by a trusted origin',
+      options,
+    );
+  }
+}
+
+/** A CORS preflight the route's `cors` does not allow (origin, method or headers). */
+export class CorsRejectedError extends GatewayError {
+  constructor(message: string, options?: Options) {
+    super(403, ErrorCode.corsRejected, message, options);
   }
 }
 

@@ -25,6 +25,16 @@ export interface RequestState {
   route?: MatchedRoute;
   /** Set instead of `route` for the gateway's own endpoints (`/health/live`, `/health/ready`). */
   builtin?: BuiltinEndpoint;
+  /**
+   * A CORS preflight the gateway answers itself (see `corsPreflight`): set instead of `route`, so
+   * session validation, authorization and rate limiting pass it by.
+   */
+  preflight?: { readonly routeId: string; readonly headers: Readonly<Record<string, string>> };
+  /**
+   * The host the viewer addressed, behind CloudFront only (from `x-gateway-viewer-host`, which
+   * only CloudFront can state there): the gateway's public origin for the CSRF check.
+   */
+  viewerHost?: string;
   /** The validated session's user, on routes with `auth_required`. */
   user?: UserContext;
   /** `ok`, or why authentication or authorization refused the request; for the access log. */
@@ -34,6 +44,8 @@ export interface RequestState {
     readonly outcome: 'allowed' | 'limited' | 'fail_open' | 'fail_closed';
     /** `RateLimit-*` headers for the response, when the limiter decided. */
     readonly headers?: Readonly<Record<string, string>>;
+    /** A `mode: shadow` limit would have refused this request (it went through). */
+    readonly shadow?: 'limited';
   };
   /** A streamed upstream body in flight, so an error after it arrived can release it. */
   upstreamBody?: { destroy(): void };

@@ -13,7 +13,7 @@ const bodyBytes = (body: unknown, base64: boolean | undefined): number | undefin
 const routeIdOf = (request: GatewayRequest): string => {
   const state = request.context.gateway;
   if (state?.builtin) return `health_${state.builtin}`;
-  return state?.route?.route.id ?? 'unmatched';
+  return state?.route?.route.id ?? state?.preflight?.routeId ?? 'unmatched';
 };
 
 /**
@@ -40,6 +40,7 @@ export const accessLog = (options: {
       bytes_in: bodyBytes(request.event?.body, request.event?.isBase64Encoded),
       bytes_out: bodyBytes(request.response?.body, request.response?.isBase64Encoded),
       rate_limit: state?.rateLimit?.outcome,
+      rate_limit_shadow: state?.rateLimit?.shadow,
       auth:
         state?.auth ?? (state?.route?.route.config.auth_required === false ? 'public' : undefined),
     });

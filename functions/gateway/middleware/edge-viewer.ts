@@ -6,6 +6,7 @@ import {
   viewerAddress,
 } from '../http/client-address';
 import { Header } from '../http/header-names';
+import { isHost } from '../http/host';
 import type { FunctionUrlEvent, GatewayMiddleware, GatewayRequest } from '../http/types';
 
 export interface EdgeViewerOptions {
@@ -54,7 +55,8 @@ const restoreViewer = (event: FunctionUrlEvent, headers: Record<string, string |
  *
  * Behind CloudFront (`cloudfront-viewer-address`), the client's address comes from
  * `CloudFront-Viewer-Address` (else the request context's, the edge's, is kept) and the viewer's
- * `Authorization` from `x-gateway-viewer-authorization`. Otherwise both headers are a client's
+ * `Authorization` from `x-gateway-viewer-authorization`, and the host it addressed from
+ * `x-gateway-viewer-host` (for the CSRF check). Otherwise these headers are a client's
  * claim and are dropped unread, so a direct call can neither pick its rate-limit bucket nor
  * forge a header the edge would vouch for.
  */
@@ -64,9 +66,16 @@ export const edgeViewer = (options: EdgeViewerOptions = {}): GatewayMiddleware =
   const edgeViewerBefore = (request: GatewayRequest): void => {
     const headers = request.event.headers;
     if (!headers) return;
-    if (behindCloudFront) restoreViewer(request.event, headers);
+    if (behindCloudFront) {
+      restoreViewer(request.event, headers);
+      const viewerHost = headers[EdgeHeader.viewerHost];
+      if (request.context.gateway && viewerHost && isHost(viewerHost)) {
+        request.context.gateway.viewerHost = viewerHost.toLowerCase();
+      }
+    }
     delete headers[EdgeHeader.viewerAddress];
     delete headers[EdgeHeader.viewerAuthorization];
+    delete headers[EdgeHeader.viewerHost];
   };
 
   return { before: edgeViewerBefore };

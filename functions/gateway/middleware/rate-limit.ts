@@ -1,21 +1,37 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { routeLimits } from '../config/route-limits';
 import type { RateLimitConfig } from '../config/schema';
 import { RateLimitedError, UnavailableError } from '../http/errors';
 import { Header } from '../http/header-names';
 import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
-import { bucketKey } from '../ratelimit/bucket-key';
-import { limitHeaders, rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
+import { bucketKey, limitKey } from '../ratelimit/bucket-key';
+import {
+  limitHeaders,
+  limitPolicy,
+  rateLimitHeaders,
+  retryAfterSeconds,
+} from '../ratelimit/rate-limit-headers';
 import {
   type BucketSpec,
   type RateDecision,
   type RateLimiter,
   RateLimiterError,
 } from '../ratelimit/rate-limiter';
+import type { CompiledRoute } from '../routing/route-types';
 
 interface PreparedLimit {
+  readonly limit: RateLimitConfig;
   readonly spec: BucketSpec;
+  readonly shadow: boolean;
+  /** `RateLimit-Limit` and `RateLimit-Policy` when this limit is the one the headers report. */
   readonly headers: Readonly<Record<string, string>>;
+}
+
+interface PreparedRoute {
+  readonly limits: readonly PreparedLimit[];
+  /** The route's limiter failure answers 503 when any enforced limit says `fail_closed`. */
+  readonly failClosed: boolean;
 }
 
 export interface RateLimitOptions {
@@ -26,80 +42,176 @@ export interface RateLimitOptions {
   readonly metrics: GatewayMetrics;
 }
 
+/** Requests left before a refusal: what "closest to refusing" compares. */
+const requestsLeft = (prepared: PreparedLimit, decision: RateDecision): number =>
+  decision.remaining / prepared.spec.cost;
+
 /**
- * Takes the request's cost from its bucket: one limiter call per request. An empty bucket is a 429
- * with `Retry-After`; the `RateLimit-*` headers go on the response
- * (see `rateLimitResponseHeaders`). When the limiter cannot
- * decide, this is the one place that applies the route's `on_error`: `fail_open` lets the request
- * through (logged and counted), `fail_closed` answers 503.
+ * The enforced limit the headers report: a refusing one (the longest wait), else the one with the
+ * fewest requests left. Shadow limits never show: they refuse nobody.
+ */
+const reported = (
+  limits: readonly PreparedLimit[],
+  decisions: readonly RateDecision[],
+): number | undefined => {
+  let best: number | undefined;
+  limits.forEach((prepared, i) => {
+    const decision = decisions[i] as RateDecision;
+    if (prepared.shadow) return;
+    if (best === undefined) {
+      best = i;
+      return;
+    }
+    const current = decisions[best] as RateDecision;
+    const worse = !decision.allowed
+      ? current.allowed || decision.retryAfterMs > current.retryAfterMs
+      : current.allowed &&
+        requestsLeft(prepared, decision) < requestsLeft(limits[best] as PreparedLimit, current);
+    if (worse) best = i;
+  });
+  return best;
+};
+
+/**
+ * Takes the request's cost from its bucket (or buckets): one limiter call per request. An empty
+ * enforced bucket is a 429 with `Retry-After`; the `RateLimit-*` headers go on the response
+ * (see `rateLimitResponseHeaders`). A route with several limits is decided by one `takeAll`
+ * (one Lua call): allowed only when every enforced bucket allows, nothing taken otherwise. A
+ * `mode: shadow` limit never refuses: its would-be refusals are counted (`RateLimitedShadow`) and
+ * marked on the access log line. When the limiter cannot decide, this is the one place that
+ * applies `on_error`: `fail_open` lets the request through (logged and counted), `fail_closed`
+ * answers 503.
  */
 export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
-  // Worked out once per limit for the life of the container: the bucket spec (limiters cache its
-  // arithmetic, keyed by the object) and the headers that do not change between requests.
-  const prepared = new WeakMap<RateLimitConfig, PreparedLimit>();
-  const prepare = (limit: RateLimitConfig): PreparedLimit => {
-    let ready = prepared.get(limit);
+  // Worked out once per route for the life of the container: the bucket specs (limiters cache
+  // their arithmetic, keyed by the object) and the headers that do not change between requests.
+  const prepared = new WeakMap<CompiledRoute, PreparedRoute>();
+  const prepare = (route: CompiledRoute): PreparedRoute => {
+    let ready = prepared.get(route);
     if (!ready) {
+      const limits = routeLimits(route.config, options.defaultLimit);
+      const enforced = limits.filter((limit) => limit.mode === 'enforce');
+      // RFC draft RateLimit-Policy may list every policy: all enforced limits, whichever reports.
+      const policy = enforced.map(limitPolicy).join(', ');
       ready = {
-        spec: {
-          capacity: limit.capacity,
-          refillPerSecond: limit.refill_per_second,
-          cost: limit.cost,
-        },
-        headers: limitHeaders(limit),
+        limits: limits.map((limit) => ({
+          limit,
+          spec: {
+            capacity: limit.capacity,
+            refillPerSecond: limit.refill_per_second,
+            cost: limit.cost,
+          },
+          shadow: limit.mode === 'shadow',
+          headers:
+            enforced.length > 1
+              ? { ...limitHeaders(limit), 'ratelimit-policy': policy }
+              : limitHeaders(limit),
+        })),
+        failClosed: enforced.some((limit) => limit.on_error === 'fail_closed'),
       };
-      prepared.set(limit, ready);
+      prepared.set(route, ready);
     }
     return ready;
+  };
+
+  const failed = (
+    request: GatewayRequest,
+    route: CompiledRoute,
+    ready: PreparedRoute,
+    error: unknown,
+  ): void => {
+    const state = requestState(request.context);
+    const failure = error instanceof RateLimiterError ? error.failure : 'error';
+    if (ready.failClosed) {
+      state.rateLimit = { outcome: 'fail_closed' };
+      throw new UnavailableError({
+        reason: `redis_${failure}`,
+        dependency: 'redis',
+        cause: error,
+      });
+    }
+    state.rateLimit = { outcome: 'fail_open' };
+    options.logger.warn('rate limiter failed; request let through (fail_open)', {
+      reason: `redis_${failure}`,
+      // The circuit breaker's refusals are expected while it is open: no stack for those.
+      ...(failure === 'circuit_open' ? {} : { error }),
+    });
+    options.metrics.rateLimitFailOpen(route.id);
+    options.metrics.dependencyError('redis');
+  };
+
+  const decided = (
+    request: GatewayRequest,
+    route: CompiledRoute,
+    limits: readonly PreparedLimit[],
+    allowed: boolean,
+    decisions: readonly RateDecision[],
+  ): void => {
+    const state = requestState(request.context);
+    const index = reported(limits, decisions);
+    const shown = index === undefined ? undefined : limits[index];
+    const decision = index === undefined ? undefined : decisions[index];
+    const headers = shown && decision ? rateLimitHeaders(shown.headers, decision) : undefined;
+    if (!allowed) {
+      state.rateLimit = { outcome: 'limited', ...(headers ? { headers } : {}) };
+      options.metrics.rateLimited(route.id);
+      throw new RateLimitedError('Too many requests; retry after the time in Retry-After', {
+        reason: 'bucket_empty',
+        headers: {
+          ...headers,
+          [Header.retryAfter]: retryAfterSeconds(decision as RateDecision),
+        },
+      });
+    }
+    const shadowRefusals = limits.filter(
+      (prepared, i) => prepared.shadow && !(decisions[i] as RateDecision).allowed,
+    ).length;
+    if (shadowRefusals > 0) options.metrics.rateLimitedShadow(route.id);
+    state.rateLimit = {
+      outcome: 'allowed',
+      ...(headers ? { headers } : {}),
+      ...(shadowRefusals > 0 ? { shadow: 'limited' as const } : {}),
+    };
   };
 
   const rateLimitBefore = async (request: GatewayRequest): Promise<void> => {
     const state = requestState(request.context);
     const route = state.route?.route;
     if (!route) return;
-    const configured = route.config.rate_limit;
-    const limit = configured === false ? undefined : (configured ?? options.defaultLimit);
-    if (!limit) return;
+    const ready = prepare(route);
+    const limits = ready.limits;
+    const first = limits[0];
+    if (!first) return;
 
-    const key = bucketKey(limit.scope, route.id, {
+    const baseKey = bucketKey(first.limit.scope, route.id, {
       userId: state.user?.userId,
       sourceIp: request.event.requestContext.http.sourceIp,
     });
-    const { spec, headers: fixedHeaders } = prepare(limit);
-    let decision: RateDecision;
-    try {
-      decision = await options.limiter.take(key, spec);
-    } catch (error) {
-      const failure = error instanceof RateLimiterError ? error.failure : 'error';
-      if (limit.on_error === 'fail_closed') {
-        state.rateLimit = { outcome: 'fail_closed' };
-        throw new UnavailableError({
-          reason: `redis_${failure}`,
-          dependency: 'redis',
-          cause: error,
-        });
+    if (limits.length === 1) {
+      let decision: RateDecision;
+      try {
+        decision = await options.limiter.take(baseKey, first.spec);
+      } catch (error) {
+        failed(request, route, ready, error);
+        return;
       }
-      state.rateLimit = { outcome: 'fail_open' };
-      options.logger.warn('rate limiter failed; request let through (fail_open)', {
-        reason: `redis_${failure}`,
-        // The circuit breaker's refusals are expected while it is open: no stack for those.
-        ...(failure === 'circuit_open' ? {} : { error }),
-      });
-      options.metrics.rateLimitFailOpen(route.id);
-      options.metrics.dependencyError('redis');
+      decided(request, route, limits, decision.allowed || first.shadow, [decision]);
       return;
     }
-
-    const headers = rateLimitHeaders(fixedHeaders, decision);
-    if (!decision.allowed) {
-      state.rateLimit = { outcome: 'limited', headers };
-      options.metrics.rateLimited(route.id);
-      throw new RateLimitedError('Too many requests; retry after the time in Retry-After', {
-        reason: 'bucket_empty',
-        headers: { ...headers, [Header.retryAfter]: retryAfterSeconds(decision) },
-      });
+    // One scope per route (the config checks it), so every key shares the base key's hash tag.
+    const takes = limits.map((prepared, i) => ({
+      key: limitKey(baseKey, prepared.limit.scope, i),
+      bucket: prepared.spec,
+      shadow: prepared.shadow,
+    }));
+    let outcome: Awaited<ReturnType<RateLimiter['takeAll']>>;
+    try {
+      outcome = await options.limiter.takeAll(takes);
+    } catch (error) {
+      failed(request, route, ready, error);
+      return;
     }
-    state.rateLimit = { outcome: 'allowed', headers };
+    decided(request, route, limits, outcome.allowed, outcome.decisions);
   };
 
   return { before: rateLimitBefore };

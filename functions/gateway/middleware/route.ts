@@ -27,6 +27,8 @@ export const route = (table: RouteTable, logger: Logger): GatewayMiddleware => {
         reason: 'not_function_url_event',
       });
     }
+    // A CORS preflight the gateway answers itself (see corsPreflight) matches no route.
+    if (requestState(request.context).preflight) return;
     const builtin = BUILTIN_PATHS.get(rawPath);
     if (builtin) {
       if (method !== 'GET' && method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);

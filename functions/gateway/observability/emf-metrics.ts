@@ -32,6 +32,7 @@ export const emfMetrics = (metrics: Metrics): GatewayMetrics => ({
     if (byClass) metrics.addMetric(byClass, MetricUnit.Count, 1);
   },
   rateLimited: () => metrics.addMetric(MetricName.rateLimited, MetricUnit.Count, 1),
+  rateLimitedShadow: () => metrics.addMetric(MetricName.rateLimitedShadow, MetricUnit.Count, 1),
   rateLimitFailOpen: () => metrics.addMetric(MetricName.rateLimitFailOpen, MetricUnit.Count, 1),
   authFailure: (reason) => {
     const single = metrics.singleMetric();

@@ -14,6 +14,8 @@ export interface RequestMeasurement {
 export interface GatewayMetrics {
   request(measurement: RequestMeasurement): void;
   rateLimited(routeId: string): void;
+  /** A `mode: shadow` limit would have refused the request; it went through. */
+  rateLimitedShadow(routeId: string): void;
   /** The limiter could not decide and the route let the request through. */
   rateLimitFailOpen(routeId: string): void;
   /** A 401 or 403, by reason (`expired`, `bad_signature`, `missing_permission`, ...). */
@@ -29,6 +31,9 @@ export const fanOutMetrics = (...sinks: readonly GatewayMetrics[]): GatewayMetri
   },
   rateLimited: (routeId) => {
     for (const sink of sinks) sink.rateLimited(routeId);
+  },
+  rateLimitedShadow: (routeId) => {
+    for (const sink of sinks) sink.rateLimitedShadow(routeId);
   },
   rateLimitFailOpen: (routeId) => {
     for (const sink of sinks) sink.rateLimitFailOpen(routeId);

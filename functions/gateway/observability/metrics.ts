@@ -12,6 +12,8 @@ export const MetricName = {
   responses5xx: 'Responses5xx',
   rateLimited: 'RateLimited',
   rateLimitFailOpen: 'RateLimitFailOpen',
+  /** A `mode: shadow` limit would have refused the request (it went through). */
+  rateLimitedShadow: 'RateLimitedShadow',
   authFailures: 'AuthFailures',
   dependencyErrors: 'DependencyErrors',
   coldStart: 'ColdStart',

@@ -26,3 +26,14 @@ export const bucketKey = (
       return 'rl:global:{global}';
   }
 };
+
+/**
+ * The key of a route's `index`-th limit. The first keeps the single limit's key (turning a limit
+ * into a list keeps its bucket); the others add a suffix inside the same hash tag, so all the
+ * limits of one scope share a Redis Cluster slot and one script call. `global` has one bucket.
+ */
+export const limitKey = (
+  baseKey: string,
+  scope: RateLimitConfig['scope'],
+  index: number,
+): string => (index === 0 || scope === 'global' ? baseKey : `${baseKey}:limit:${index}`);

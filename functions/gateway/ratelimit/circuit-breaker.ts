@@ -1,5 +1,7 @@
 import {
   type BucketSpec,
+  type BucketTake,
+  type MultiRateDecision,
   type RateDecision,
   type RateLimiter,
   RateLimiterError,
@@ -45,15 +47,23 @@ export class CircuitBreakerRateLimiter implements RateLimiter {
   }
 
   take(key: string, bucket: BucketSpec): Promise<RateDecision> {
+    return this.#guard(() => this.#inner.take(key, bucket));
+  }
+
+  takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
+    return this.#guard(() => this.#inner.takeAll(takes));
+  }
+
+  #guard<T>(call: () => Promise<T>): Promise<T> {
     const state = this.state;
     if (state === 'open' || (state === 'half_open' && this.#probing)) {
       return Promise.reject(new RateLimiterError('circuit_open'));
     }
     const probe = state === 'half_open';
     this.#probing = probe;
-    let pending: Promise<RateDecision>;
+    let pending: Promise<T>;
     try {
-      pending = this.#inner.take(key, bucket);
+      pending = call();
     } catch (error) {
       pending = Promise.reject(error);
     }

@@ -1,6 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import { bucketShape, decisionFromAhead } from './bucket-shape';
-import type { BucketSpec, RateDecision, RateLimiter } from './rate-limiter';
+import type {
+  BucketSpec,
+  BucketTake,
+  MultiRateDecision,
+  RateDecision,
+  RateLimiter,
+} from './rate-limiter';
 
 /**
  * The token bucket of `token-bucket.lua` (GCRA: one "full again at" time per bucket), in this
@@ -28,5 +34,23 @@ export class MemoryTokenBucket implements RateLimiter {
     // (tat < now), and the LRU bound keeps memory in check without per-entry timers.
     this.#fullAt.set(key, newTat);
     return decisionFromAhead(shape, true, newTat - now);
+  }
+
+  /** `token-buckets.lua` in this process: all enforced buckets have room, or nothing is taken. */
+  async takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
+    const now = this.#nowMicros();
+    const looked = takes.map((take) => {
+      const shape = bucketShape(take.bucket);
+      const tat = Math.max(this.#fullAt.get(take.key) ?? now, now);
+      return { take, shape, tat, fits: !(tat + shape.increment - shape.tolerance > now) };
+    });
+    const allowed = looked.every(({ take, fits }) => fits || take.shadow);
+    const decisions = looked.map(({ take, shape, tat, fits }) => {
+      if (!(allowed && fits)) return decisionFromAhead(shape, fits, tat - now);
+      const newTat = tat + shape.increment;
+      this.#fullAt.set(take.key, newTat);
+      return decisionFromAhead(shape, true, newTat - now);
+    });
+    return { allowed, decisions };
   }
 }

@@ -4,8 +4,12 @@ import type { RateDecision } from './rate-limiter';
 /** The `RateLimit-*` headers that depend on the route's limit alone: worked out once per route. */
 export const limitHeaders = (limit: RateLimitConfig): Readonly<Record<string, string>> => ({
   'ratelimit-limit': String(limit.capacity),
-  'ratelimit-policy': `${limit.capacity};w=${Math.ceil(limit.capacity / limit.refill_per_second)}`,
+  'ratelimit-policy': limitPolicy(limit),
 });
+
+/** One limit's `RateLimit-Policy` item: `<capacity>;w=<seconds to refill from empty>`. */
+export const limitPolicy = (limit: RateLimitConfig): string =>
+  `${limit.capacity};w=${Math.ceil(limit.capacity / limit.refill_per_second)}`;
 
 /**
  * `RateLimit-*` headers (IETF draft "RateLimit header fields for HTTP"): the limit, what is left,

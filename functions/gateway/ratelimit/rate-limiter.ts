@@ -16,10 +16,36 @@ export interface RateDecision {
   readonly retryAfterMs: number;
 }
 
+/** One bucket of a request that is charged to several (see `RateLimiter.takeAll`). */
+export interface BucketTake {
+  readonly key: string;
+  readonly bucket: BucketSpec;
+  /** A shadow bucket is run but never refuses the request. */
+  readonly shadow: boolean;
+}
+
+/** The outcome of `takeAll`. */
+export interface MultiRateDecision {
+  /** Every enforced bucket had room, so the request passes (and was charged). */
+  readonly allowed: boolean;
+  /**
+   * Per bucket, in the order given: `allowed` says whether that bucket had room. A bucket was
+   * charged when both it and the request were allowed.
+   */
+  readonly decisions: readonly RateDecision[];
+}
+
 /** The port the rate-limit middleware depends on. Redis, Redis Cluster and memory all fit it. */
 export interface RateLimiter {
   /** Throws `RateLimiterError` when the store cannot decide. */
   take(key: string, bucket: BucketSpec): Promise<RateDecision>;
+  /**
+   * Several buckets of one request, decided at once and atomically: the request passes when every
+   * enforced bucket has room, and only then is anything charged (shadow buckets that have room
+   * included). The keys share one hash tag, so Redis decides them in one call.
+   * Throws `RateLimiterError` when the store cannot decide.
+   */
+  takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision>;
 }
 
 export type RateLimiterFailure = 'timeout' | 'unavailable' | 'circuit_open' | 'bad_reply' | 'error';

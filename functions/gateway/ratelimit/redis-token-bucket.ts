@@ -1,6 +1,8 @@
 import { type BucketShape, bucketShape, decisionFromAhead } from './bucket-shape';
 import {
   type BucketSpec,
+  type BucketTake,
+  type MultiRateDecision,
   type RateDecision,
   type RateLimiter,
   RateLimiterError,
@@ -8,9 +10,13 @@ import {
 import { type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
 import { ReplyTimeoutError, replyWithin } from './reply-deadline';
 import tokenBucketLua from './token-bucket.lua';
+import tokenBucketsLua from './token-buckets.lua';
 
 const COMMAND = 'gatewayTokenBucket';
+const MULTI_COMMAND = 'gatewayTokenBuckets';
 type TokenBucketCommand = (key: string, tolerance: string, increment: string) => Promise<unknown>;
+/** Without a fixed key count: ioredis then takes the number of keys as the first argument. */
+type TokenBucketsCommand = (numberOfKeys: number, ...keysThenArgs: string[]) => Promise<unknown>;
 
 const classify = (error: unknown): RateLimiterError => {
   if (error instanceof ReplyTimeoutError) return new RateLimiterError('timeout', { cause: error });
@@ -38,6 +44,24 @@ const parseReply = (reply: unknown): [0 | 1, number] | undefined => {
   return [allowed, aheadNs as number];
 };
 
+/** `token-buckets.lua`'s reply for `count` buckets, or `undefined` if it is not that. */
+const parseMultiReply = (
+  reply: unknown,
+  count: number,
+): { passed: boolean; buckets: [boolean, number][] } | undefined => {
+  if (!Array.isArray(reply) || reply.length !== 1 + 2 * count) return undefined;
+  const values = reply as unknown[];
+  if (values[0] !== 0 && values[0] !== 1) return undefined;
+  const buckets: [boolean, number][] = [];
+  for (let i = 0; i < count; i += 1) {
+    const fits = values[1 + 2 * i];
+    const aheadNs = values[2 + 2 * i];
+    if ((fits !== 0 && fits !== 1) || !Number.isInteger(aheadNs)) return undefined;
+    buckets.push([fits === 1, aheadNs as number]);
+  }
+  return { passed: values[0] === 1, buckets };
+};
+
 export interface RedisTokenBucketOptions {
   /**
    * How long Redis has to answer, from when the command was sent (see `replyWithin`).
@@ -58,6 +82,7 @@ export interface RedisTokenBucketOptions {
  */
 export class RedisTokenBucket implements RateLimiter {
   readonly #run: TokenBucketCommand;
+  readonly #runAll: TokenBucketsCommand;
   readonly #client: RedisClient;
   readonly #replyTimeoutMs: number;
   readonly #readyWaitMs: number;
@@ -70,6 +95,56 @@ export class RedisTokenBucket implements RateLimiter {
     const command = (client as unknown as Record<string, TokenBucketCommand | undefined>)[COMMAND];
     if (!command) throw new Error('ioredis did not define the token bucket command');
     this.#run = command.bind(client);
+    client.defineCommand(MULTI_COMMAND, { lua: tokenBucketsLua });
+    const multi = (client as unknown as Record<string, TokenBucketsCommand | undefined>)[
+      MULTI_COMMAND
+    ];
+    if (!multi) throw new Error('ioredis did not define the token buckets command');
+    this.#runAll = multi.bind(client);
+  }
+
+  takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
+    if (this.#client.status !== 'ready') {
+      return whenReady(this.#client, this.#readyWaitMs).then(
+        () => this.#sendAll(takes),
+        rejectClassified,
+      );
+    }
+    return this.#sendAll(takes);
+  }
+
+  #sendAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
+    let shapes: BucketShape[];
+    let pending: Promise<unknown>;
+    try {
+      shapes = takes.map((take) => bucketShape(take.bucket));
+      const args: string[] = takes.map((take) => take.key);
+      shapes.forEach((shape, i) => {
+        args.push(shape.scriptArgs[0], shape.scriptArgs[1], takes[i]?.shadow ? '1' : '0');
+      });
+      pending = this.#runAll(takes.length, ...args);
+    } catch (error) {
+      return Promise.reject(classify(error));
+    }
+    return replyWithin(
+      pending,
+      this.#replyTimeoutMs,
+      (reply) => {
+        const parsed = parseMultiReply(reply, takes.length);
+        if (!parsed) {
+          throw new RateLimiterError('bad_reply', {
+            cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
+          });
+        }
+        return {
+          allowed: parsed.passed,
+          decisions: parsed.buckets.map(([fits, aheadNs], i) =>
+            decisionFromAhead(shapes[i] as BucketShape, fits, aheadNs / 1000),
+          ),
+        };
+      },
+      classify,
+    );
   }
 
   take(key: string, bucket: BucketSpec): Promise<RateDecision> {

@@ -1,5 +1,11 @@
 import { LRUCache } from 'lru-cache';
-import type { BucketSpec, RateDecision, RateLimiter } from './rate-limiter';
+import type {
+  BucketSpec,
+  BucketTake,
+  MultiRateDecision,
+  RateDecision,
+  RateLimiter,
+} from './rate-limiter';
 
 interface Refusal {
   /** The smallest cost refused; a request of at least this cost is refused too. */
@@ -56,6 +62,14 @@ export class RefusalCache implements RateLimiter {
       }
       return decision;
     });
+  }
+
+  /**
+   * Not cached: a local refusal would have to invent the other buckets' state for the headers.
+   * Each multi-bucket decision is one Redis call, as a single bucket's allowed request is.
+   */
+  takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
+    return this.#inner.takeAll(takes);
   }
 
   #remember(key: string, bucket: BucketSpec, now: number, decision: RateDecision): void {

@@ -1,5 +1,11 @@
 import type { Tracing } from '../observability/tracing';
-import type { BucketSpec, RateDecision, RateLimiter } from './rate-limiter';
+import type {
+  BucketSpec,
+  BucketTake,
+  MultiRateDecision,
+  RateDecision,
+  RateLimiter,
+} from './rate-limiter';
 
 /** A limiter whose every decision is a `Redis` subsegment of the invocation's trace. */
 export class TracedRateLimiter implements RateLimiter {
@@ -15,5 +21,9 @@ export class TracedRateLimiter implements RateLimiter {
 
   take(key: string, bucket: BucketSpec): Promise<RateDecision> {
     return this.#tracing.span(this.#name, () => this.#inner.take(key, bucket));
+  }
+
+  takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
+    return this.#tracing.span(this.#name, () => this.#inner.takeAll(takes));
   }
 }

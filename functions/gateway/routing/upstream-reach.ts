@@ -1,3 +1,4 @@
+import { anyMethodPermissions, everyMethodPermissions } from '../config/route-permissions';
 import { compareRank } from './route-rank';
 import type { CompiledRoute, Segment } from './route-types';
 
@@ -40,8 +41,11 @@ const patternsMeet = (a: UpstreamPattern, b: UpstreamPattern): boolean => {
 const protectionSkipped = (weaker: CompiledRoute, route: CompiledRoute): string | undefined => {
   if (!route.config.auth_required) return undefined;
   if (!weaker.config.auth_required) return 'a session';
-  const missing = route.config.permissions.filter(
-    (permission) => !weaker.config.permissions.includes(permission),
+  // Per-method maps: what some method of `route` needs, against what every method of `weaker`
+  // is sure to be checked for (the cautious pairing: any gap is reported).
+  const checked = everyMethodPermissions(weaker.config.permissions, weaker.config.methods);
+  const missing = anyMethodPermissions(route.config.permissions).filter(
+    (permission) => !checked.includes(permission),
   );
   return missing.length > 0 ? `the permissions ${missing.join(', ')}` : undefined;
 };

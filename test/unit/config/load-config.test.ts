@@ -56,7 +56,10 @@ describe('Config: parseConfig', () => {
       allow_overlap: false,
       method_fallthrough: false,
       rewrite_location: true,
+      csrf: true,
     });
+    expect(config.csrf).toEqual({ trusted_origins: [] });
+    expect(config.cors).toBeUndefined();
     expect(config.security_headers.x_frame_options).toBe('DENY');
     expect(config.sessions).toEqual({
       cookie_name: 'session_token',
@@ -85,6 +88,7 @@ describe('Config: parseConfig', () => {
       scope: 'user',
       cost: 1,
       on_error: 'fail_open',
+      mode: 'enforce',
     });
     expect(config.routes[0]?.strip_prefix).toBe('/api');
     expect(config.routes[0]?.timeout_ms).toBe(5000);
@@ -299,6 +303,7 @@ describe('Config: rate limits', () => {
       scope: 'user',
       cost: 1,
       on_error: 'fail_open',
+      mode: 'enforce',
     });
   });
 });

@@ -5,6 +5,7 @@ import {
 import type { RateLimiter } from '../../../functions/gateway/ratelimit/rate-limiter';
 import { captureOutput } from '../../helpers/capture-output';
 import { functionUrlEvent } from '../../helpers/function-url-event';
+import { unusedTakeAll } from '../../helpers/single-limit-only';
 import { configFrom, recordingUpstream, testGateway } from '../../helpers/test-gateway';
 
 /**
@@ -28,6 +29,7 @@ const OAC_SIGNATURE =
 const recordingLimiter = () => {
   const keys: string[] = [];
   const limiter: RateLimiter = {
+    takeAll: unusedTakeAll,
     async take(key, bucket) {
       keys.push(key);
       return { allowed: true, remaining: bucket.capacity - 1, resetMs: 1000, retryAfterMs: 0 };

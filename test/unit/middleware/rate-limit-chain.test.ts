@@ -1,6 +1,7 @@
 import type { RateLimiter } from '../../../functions/gateway/ratelimit/rate-limiter';
 import { captureOutput } from '../../helpers/capture-output';
 import { functionUrlEvent } from '../../helpers/function-url-event';
+import { unusedTakeAll } from '../../helpers/single-limit-only';
 import { configFrom, jsonBody, recordingUpstream, testGateway } from '../../helpers/test-gateway';
 
 const config = configFrom(`
@@ -15,6 +16,7 @@ routes:
 const recordingLimiter = (fail = false) => {
   const limiter = {
     keys: [] as string[],
+    takeAll: unusedTakeAll,
     async take(key: string, bucket: { capacity: number; cost: number }) {
       limiter.keys.push(key);
       if (fail) throw new Error('socket hang up');

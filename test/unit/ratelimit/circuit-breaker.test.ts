@@ -3,6 +3,7 @@ import {
   type RateLimiter,
   RateLimiterError,
 } from '../../../functions/gateway/ratelimit/rate-limiter';
+import { unusedTakeAll } from '../../helpers/single-limit-only';
 
 const spec = { capacity: 1, refillPerSecond: 1, cost: 1 };
 const allowed = { allowed: true, remaining: 0, resetMs: 1000, retryAfterMs: 0 };
@@ -11,6 +12,7 @@ const flaky = () => {
   const inner = {
     calls: 0,
     failing: true,
+    takeAll: unusedTakeAll,
     async take() {
       inner.calls += 1;
       if (inner.failing) throw new RateLimiterError('timeout');
@@ -89,6 +91,7 @@ describe('RateLimiter: CircuitBreakerRateLimiter', () => {
     const inner: RateLimiter & { calls: number; failing: boolean } = {
       calls: 0,
       failing: true,
+      takeAll: unusedTakeAll,
       async take() {
         inner.calls += 1;
         if (inner.failing) throw new RateLimiterError('timeout');

@@ -1,6 +1,7 @@
 import { MemoryTokenBucket } from '../../../functions/gateway/ratelimit/memory-token-bucket';
 import type { BucketSpec, RateLimiter } from '../../../functions/gateway/ratelimit/rate-limiter';
 import { RefusalCache } from '../../../functions/gateway/ratelimit/refusal-cache';
+import { unusedTakeAll } from '../../helpers/single-limit-only';
 
 /** A memory bucket on a fake clock, counting the calls that reach it. */
 const setup = () => {
@@ -8,6 +9,7 @@ const setup = () => {
   const bucket = new MemoryTokenBucket({ nowMicros: () => nowMs * 1000 });
   const inner = {
     calls: 0,
+    takeAll: unusedTakeAll,
     take: (key: string, spec: BucketSpec) => {
       inner.calls += 1;
       return bucket.take(key, spec);
