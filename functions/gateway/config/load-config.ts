@@ -21,7 +21,7 @@ const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
     return where ? `${where}: ${issue.message}` : issue.message;
   });
 
-/** Expands `${VAR}` in each route's `upstream`; other fields are taken literally. */
+/** Expands `${VAR}` in each route's `upstream` and `auth.oidc.issuer`; other fields are taken literally. */
 const expandUpstreams = (raw: unknown, env: Env, problems: string[]): unknown => {
   if (
     typeof raw !== 'object' ||
@@ -40,7 +40,19 @@ const expandUpstreams = (raw: unknown, env: Env, problems: string[]): unknown =>
     }
     return { ...route, upstream: value };
   });
-  return { ...raw, routes };
+  return { ...raw, routes, ...expandIssuer(raw, env, problems) };
+};
+
+/** `auth.oidc.issuer` takes `${VAR}` too: the local provider's port is only known at start. */
+const expandIssuer = (raw: object, env: Env, problems: string[]): { auth?: unknown } => {
+  const auth = (raw as { auth?: { oidc?: { issuer?: unknown } } }).auth;
+  const issuer = auth?.oidc?.issuer;
+  if (typeof issuer !== 'string') return {};
+  const { value, missing } = substituteEnv(issuer, env);
+  for (const name of missing) {
+    problems.push(`auth.oidc.issuer: environment variable ${name} is not set`);
+  }
+  return { auth: { ...auth, oidc: { ...auth?.oidc, issuer: value } } };
 };
 
 /**

@@ -53,6 +53,12 @@ export class CachedSessionStore implements SessionStore {
         : undefined;
   }
 
+  /** This container's logout sees its revocation at once; other containers within `ttlMs`. */
+  invalidate(sessionId: string): void {
+    this.#known?.delete(sessionId);
+    this.#unknown?.delete(sessionId);
+  }
+
   get(sessionId: string): Promise<SessionRecord | undefined> {
     const cached = this.#known?.get(sessionId);
     if (cached) return Promise.resolve(cached);

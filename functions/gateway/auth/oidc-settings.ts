@@ -1,0 +1,61 @@
+import type { CookiePolicy } from './auth-cookies';
+import { KEY_BYTES } from './sealed-box';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What login takes from the environment (secrets never sit in `config/gateway.yml`). */
+export interface OidcEnvSettings {
+  /** Unset: a public client (PKCE only), as some providers allow for single-page apps. */
+  readonly clientSecret?: string;
+  /** Encrypts the tokens kept in the session record and the login flow cookie. */
+  readonly tokenKey: Buffer;
+  readonly cookies: CookiePolicy;
+  /** Plain http to the provider, only for a loopback issuer outside Lambda (`npm start`). */
+  readonly allowInsecureIssuer: boolean;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const onLambda = (env: Env): boolean => Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
+
+const tokenKeyFrom = (value: string | undefined): Buffer => {
+  if (!value) {
+    throw new Error(
+      'auth.oidc is configured but OIDC_TOKEN_KEY (or OIDC_TOKEN_KEY_ARN) is not set: 32 random bytes, base64',
+    );
+  }
+  const key = Buffer.from(value.trim(), 'base64');
+  if (key.length !== KEY_BYTES) {
+    throw new Error(`OIDC_TOKEN_KEY must be ${KEY_BYTES} bytes, base64-encoded`);
+  }
+  return key;
+};
+
+/**
+ * `OIDC_CLIENT_SECRET`, `OIDC_TOKEN_KEY` (base64, 32 bytes), `COOKIE_DOMAIN` and `COOKIE_SECURE`.
+ * `COOKIE_SECURE=false` is for local http development only: refused on Lambda, where every cookie
+ * must be `Secure`. (`OIDC_*_ARN` are read into these at init by `resolveOidcSecrets`.)
+ */
+export const oidcSettingsFromEnv = (issuer: string, env: Env = process.env): OidcEnvSettings => {
+  const insecureCookies = env.COOKIE_SECURE?.trim().toLowerCase() === 'false';
+  if (insecureCookies && onLambda(env)) {
+    throw new Error('COOKIE_SECURE=false is for local http development and is refused on Lambda');
+  }
+  const domain = env.COOKIE_DOMAIN?.trim();
+  if (domain && !/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(domain)) {
+    throw new Error(`COOKIE_DOMAIN is not a domain name: ${JSON.stringify(domain)}`);
+  }
+  const issuerUrl = new URL(issuer);
+  if (issuerUrl.protocol === 'http:' && (onLambda(env) || !LOOPBACK.has(issuerUrl.hostname))) {
+    throw new Error(
+      'auth.oidc.issuer must be https (plain http only for a loopback issuer locally)',
+    );
+  }
+  const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
+  return {
+    ...(clientSecret ? { clientSecret } : {}),
+    tokenKey: tokenKeyFrom(env.OIDC_TOKEN_KEY),
+    cookies: { secure: !insecureCookies, ...(domain ? { domain } : {}) },
+    allowInsecureIssuer: issuerUrl.protocol === 'http:',
+  };
+};
