@@ -111,7 +111,12 @@ export const startDevProvider = async (options: DevProviderOptions): Promise<Dev
         enabled: true,
         // No "do you want to sign out" question: the gateway's logout already asked for it.
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
-          ctx.body = `<!DOCTYPE html><html><body>${form}<script>document.forms[0].submit()</script></body></html>`;
+          // `logout=yes` is what the default page's "Yes" button sends.
+          const confirmed = form.replace(
+            '</form>',
+            '<input type="hidden" name="logout" value="yes"/></form>',
+          );
+          ctx.body = `<!DOCTYPE html><html><body>${confirmed}<script>document.forms[0].submit()</script></body></html>`;
         },
       },
     },
