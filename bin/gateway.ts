@@ -16,6 +16,10 @@ const settings = gatewaySettings((key) => app.node.tryGetContext(key), process.e
 const routeTable = loadConfig(settings.configPath, {
   ...process.env,
   ...settings.upstreamEnvironment,
+  // As the function sees them: login is on in the route table when the stack configures it.
+  ...(settings.oidc
+    ? { OIDC_ISSUER: settings.oidc.issuer, OIDC_CLIENT_ID: settings.oidc.clientId }
+    : {}),
 });
 // Compiled as the function compiles it at cold start, so overlapping routes and a public route
 // that reaches a protected route's upstream fail the synth too.
@@ -53,4 +57,5 @@ new GatewayStack(app, `Gateway-${settings.stage}`, {
   vpcEndpoints: settings.vpcEndpoints,
   ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
   logLevel: settings.logLevel,
+  ...(settings.oidc ? { oidc: settings.oidc } : {}),
 });

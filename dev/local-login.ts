@@ -16,7 +16,7 @@ export const startLocalLogin = async (
   gatewayPort: number,
 ): Promise<DevProvider | undefined> => {
   env.COOKIE_SECURE ??= 'false';
-  env.OIDC_TOKEN_KEY ??= randomBytes(32).toString('base64');
+  env.OIDC_TOKEN_KEY ??= randomBytes(32).toString('base64url');
   if (env.OIDC_ISSUER) return undefined;
   const clientSecret = randomBytes(32).toString('base64url');
   const provider = await startDevProvider({

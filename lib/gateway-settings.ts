@@ -31,6 +31,8 @@ export interface GatewaySettings {
   readonly vpcEndpoints: boolean;
   readonly alarmEmail?: string;
   readonly logLevel: GatewayLogLevel;
+  /** OpenID Connect login: context `oidcIssuer` and `oidcClientId`, both or neither. */
+  readonly oidc?: { readonly issuer: string; readonly clientId: string };
 }
 
 type Lookup = (key: string) => unknown;
@@ -116,12 +118,33 @@ const customDomain = (
   return { domainName, certificateArn };
 };
 
+/** `oidcIssuer` + `oidcClientId`: both or neither; the issuer an https URL. */
+const oidcSettings = (
+  issuer: string | undefined,
+  clientId: string | undefined,
+): { oidc?: { issuer: string; clientId: string } } => {
+  if (issuer === undefined && clientId === undefined) return {};
+  if (issuer === undefined || clientId === undefined) {
+    throw new Error('Context oidcIssuer and oidcClientId go together');
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    throw new Error(`Context oidcIssuer must be an https URL; got "${issuer}"`);
+  }
+  return { oidc: { issuer, clientId } };
+};
+
 /**
  * Reads and checks the settings: `stage` (env STAGE, default `dev`), `production` (default: stage
  * is prod/production), `gatewayConfigPath`, `memorySize`, `vpcId`, `natGateways`, `cacheNodeType`,
  * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `domainName` + `certificateArn`, `corsAllowedOrigins`,
  * `upstreamEnvironment`, `reservedConcurrency` (production default, `none` to unset), `vpcEndpoints`,
- * `alarmEmail`, `logLevel`.
+ * `alarmEmail`, `logLevel`, `oidcIssuer` + `oidcClientId`.
  */
 export const gatewaySettings = (
   context: Lookup,
@@ -166,5 +189,6 @@ export const gatewaySettings = (
     vpcEndpoints: flag('vpcEndpoints', text(context('vpcEndpoints'))),
     ...(alarmEmail ? { alarmEmail } : {}),
     logLevel: oneOf('logLevel', text(context('logLevel')), GatewayLogLevels, 'INFO'),
+    ...oidcSettings(text(context('oidcIssuer')), text(context('oidcClientId'))),
   };
 };

@@ -17,6 +17,8 @@ export const acknowledgeGatewayFindings = (
     readonly sessionSecret: IConstruct;
     readonly cacheAuthToken: IConstruct;
     readonly cache: IConstruct;
+    /** The login's client secret and token key, when the stack has login. */
+    readonly loginSecrets?: readonly IConstruct[];
   },
   options: { readonly production: boolean },
 ): void => {
@@ -35,6 +37,13 @@ export const acknowledgeGatewayFindings = (
     'AwsSolutions-SMG4',
     'Rotating the ElastiCache AUTH token needs a ModifyReplicationGroup with a ROTATE strategy; done by operators.',
   );
+  for (const secret of parts.loginSecrets ?? []) {
+    ack(
+      secret,
+      'AwsSolutions-SMG4',
+      'The OpenID client secret is issued by the provider and the token key must stay readable for live sessions: operators rotate both (docs/login.md).',
+    );
+  }
   if (!options.production) {
     ack(
       parts.cache,

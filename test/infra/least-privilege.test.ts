@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayAwsCalls } from '../../lib/gateway-access';
+import { GatewayAwsCalls, LoginAwsCalls } from '../../lib/gateway-access';
 import { gatewaySettings } from '../../lib/gateway-settings';
 import { only, ROOT, resources, synthStack } from './synth';
 
@@ -51,6 +51,7 @@ describe('Infra: least privilege', () => {
     const listed = [
       ...Object.keys(GatewayAwsCalls.dynamodb),
       ...Object.keys(GatewayAwsCalls.secretsManager),
+      ...Object.keys(LoginAwsCalls.dynamodb),
     ].sort();
 
     expect(sdkCommandsSent(join(ROOT, 'functions'))).toEqual(listed);

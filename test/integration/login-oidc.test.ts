@@ -29,7 +29,7 @@ import { startRecordingUpstream } from '../helpers/loopback-upstream';
 const TABLE = 'login-oidc-sessions';
 const SESSION_SECRET = 'login-oidc-session-secret-0123456789abcdef';
 const CLIENT_SECRET = 'login-oidc-client-secret-0123456789abcdef';
-const TOKEN_KEY = randomBytes(32);
+const TOKEN_KEY = randomBytes(32).toString('base64url');
 
 let dynamo: LocalDynamoDb;
 let provider: DevProvider;
@@ -78,7 +78,7 @@ beforeAll(async () => {
       SESSION_TABLE: TABLE,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      OIDC_TOKEN_KEY: TOKEN_KEY.toString('base64'),
+      OIDC_TOKEN_KEY: TOKEN_KEY,
     },
     port,
   );
@@ -263,7 +263,7 @@ describe('Integration: OpenID Connect login through the local server', () => {
     const browser = new Browser();
     const { session } = await signIn(browser, '/api/token');
     const sessionId = sessionIdOf(session);
-    const box = new SealedBox(TOKEN_KEY, 'gateway-oidc-tokens');
+    const box = new SealedBox(Buffer.from(TOKEN_KEY), 'gateway-oidc-tokens');
     await db.send(
       new UpdateCommand({
         TableName: TABLE,

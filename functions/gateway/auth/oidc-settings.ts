@@ -1,5 +1,5 @@
 import type { CookiePolicy } from './auth-cookies';
-import { KEY_BYTES } from './sealed-box';
+import { MIN_KEY_BYTES } from './sealed-box';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -7,7 +7,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface OidcEnvSettings {
   /** Unset: a public client (PKCE only), as some providers allow for single-page apps. */
   readonly clientSecret?: string;
-  /** Encrypts the tokens kept in the session record and the login flow cookie. */
+  /** Encrypts the tokens kept in the session record and the login flow cookie (HKDF input). */
   readonly tokenKey: Buffer;
   readonly cookies: CookiePolicy;
   /** Plain http to the provider, only for a loopback issuer outside Lambda (`npm start`). */
@@ -18,15 +18,16 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const onLambda = (env: Env): boolean => Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
 
+/** The token key as text (what Secrets Manager generates); the AES keys are derived from it. */
 const tokenKeyFrom = (value: string | undefined): Buffer => {
-  if (!value) {
+  const key = Buffer.from(value?.trim() ?? '', 'utf8');
+  if (key.length === 0) {
     throw new Error(
-      'auth.oidc is configured but OIDC_TOKEN_KEY (or OIDC_TOKEN_KEY_ARN) is not set: 32 random bytes, base64',
+      'auth.oidc is configured but OIDC_TOKEN_KEY (or OIDC_TOKEN_KEY_ARN) is not set: at least 32 random characters',
     );
   }
-  const key = Buffer.from(value.trim(), 'base64');
-  if (key.length !== KEY_BYTES) {
-    throw new Error(`OIDC_TOKEN_KEY must be ${KEY_BYTES} bytes, base64-encoded`);
+  if (key.length < MIN_KEY_BYTES) {
+    throw new Error(`OIDC_TOKEN_KEY must be at least ${MIN_KEY_BYTES} characters of random text`);
   }
   return key;
 };

@@ -2,7 +2,9 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-export const KEY_BYTES = 32;
+const KEY_BYTES = 32;
+/** The root key's least length: it must carry at least the AES key's 256 bits of entropy. */
+export const MIN_KEY_BYTES = 32;
 
 /**
  * AES-256-GCM with a purpose bound in as additional data, so a value sealed for one use (the
@@ -13,9 +15,11 @@ export class SealedBox {
   readonly #key: Buffer;
   readonly #purpose: Buffer;
 
-  /** `rootKey` is 32 bytes; each purpose gets its own key derived from it (HKDF-SHA256). */
+  /** `rootKey`: 32 or more bytes; each purpose gets its own key derived from it (HKDF-SHA256). */
   constructor(rootKey: Buffer, purpose: string) {
-    if (rootKey.length !== KEY_BYTES) throw new Error(`The token key must be ${KEY_BYTES} bytes`);
+    if (rootKey.length < MIN_KEY_BYTES) {
+      throw new Error(`The token key must be at least ${MIN_KEY_BYTES} bytes`);
+    }
     this.#purpose = Buffer.from(purpose, 'utf8');
     this.#key = Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), this.#purpose, KEY_BYTES));
   }
