@@ -56,6 +56,8 @@ describe('Config: parseConfig', () => {
       allow_overlap: false,
       method_fallthrough: false,
       rewrite_location: true,
+      login_redirect: true,
+      forward_access_token: false,
     });
     expect(config.security_headers.x_frame_options).toBe('DENY');
     expect(config.sessions).toEqual({
