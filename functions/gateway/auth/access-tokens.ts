@@ -17,7 +17,7 @@ const POLL_MS = 150;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface AccessTokensOptions {
-  readonly provider: OidcProviderClient;
+  readonly provider: Pick<OidcProviderClient, 'refresh'>;
   readonly loginStore: LoginSessionStore;
   readonly sessions: SessionStore;
   readonly tokenBox: SealedBox;
