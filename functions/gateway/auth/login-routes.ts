@@ -119,7 +119,7 @@ export const loginRoutes = (options: LoginRoutesOptions): LoginRoutes => {
         redirectUri: `${originOf(event)}${callbackPath}`,
         state: flow.state,
         nonce: flow.nonce,
-        codeChallenge: await pkce.challenge(codeVerifier),
+        codeChallenge: pkce.challenge(codeVerifier),
       });
     } catch (error) {
       throw providerFailure(error);

@@ -1,6 +1,19 @@
-import * as oidc from 'openid-client';
+import { createHash, randomBytes } from 'node:crypto';
+import type * as OpenIdClient from 'openid-client';
 import type { OidcConfig } from '../config/schema';
 import type { OidcEnvSettings } from './oidc-settings';
+
+type Oidc = typeof OpenIdClient;
+
+/**
+ * `openid-client` is loaded on first use: a gateway without login never evaluates it, and one with
+ * login pays for it on its first login request rather than in every cold start.
+ */
+let loading: Promise<Oidc> | undefined;
+const openIdClient = (): Promise<Oidc> => {
+  loading ??= import('openid-client');
+  return loading;
+};
 
 /** Seconds for discovery and every call to the provider (token, refresh). */
 const PROVIDER_TIMEOUT_SECONDS = 5;
@@ -42,7 +55,7 @@ export class ProviderError extends Error {
  * A rejected answer (a token or ID token the checks refused, an error the provider sent) versus
  * a provider that could not be reached. The reason is the library's error code, never a token.
  */
-const classify = (error: unknown): ProviderError => {
+const classify = (oidc: Oidc, error: unknown): ProviderError => {
   if (error instanceof ProviderError) return error;
   if (error instanceof oidc.ResponseBodyError) {
     return new ProviderError('rejected', `provider_${error.error}`, { cause: error });
@@ -65,7 +78,7 @@ const classify = (error: unknown): ProviderError => {
 };
 
 const tokensOf = (
-  response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+  response: OpenIdClient.TokenEndpointResponse & OpenIdClient.TokenEndpointResponseHelpers,
   nowSeconds: number,
   previous?: ProviderTokens,
 ): ProviderTokens => {
@@ -87,46 +100,47 @@ const tokensOf = (
 export class OidcProviderClient {
   readonly #config: OidcConfig;
   readonly #settings: OidcEnvSettings;
-  #discovery: Promise<oidc.Configuration> | undefined;
+  #discovery: Promise<{ oidc: Oidc; configuration: OpenIdClient.Configuration }> | undefined;
 
   constructor(config: OidcConfig, settings: OidcEnvSettings) {
     this.#config = config;
     this.#settings = settings;
   }
 
-  #configuration(): Promise<oidc.Configuration> {
+  #configuration(): Promise<{ oidc: Oidc; configuration: OpenIdClient.Configuration }> {
     if (!this.#discovery) {
-      const settings = this.#settings;
-      const metadata: Partial<oidc.ClientMetadata> = {
-        ...(settings.clientSecret ? { client_secret: settings.clientSecret } : {}),
-        [oidc.clockTolerance]: this.#config.clock_skew_seconds,
-      };
-      this.#discovery = oidc
-        .discovery(
-          new URL(this.#config.issuer),
-          this.#config.client_id,
-          metadata,
-          settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None(),
-          {
-            timeout: PROVIDER_TIMEOUT_SECONDS,
-            ...(settings.allowInsecureIssuer ? { execute: [oidc.allowInsecureRequests] } : {}),
-          },
-        )
-        .then((configuration) => {
-          configuration.timeout = PROVIDER_TIMEOUT_SECONDS;
-          return configuration;
-        })
-        .catch((error: unknown) => {
-          this.#discovery = undefined;
-          throw new ProviderError('unavailable', 'discovery_failed', { cause: error });
-        });
+      this.#discovery = this.#discover().catch((error: unknown) => {
+        this.#discovery = undefined;
+        throw new ProviderError('unavailable', 'discovery_failed', { cause: error });
+      });
     }
     return this.#discovery;
   }
 
+  async #discover(): Promise<{ oidc: Oidc; configuration: OpenIdClient.Configuration }> {
+    const oidc = await openIdClient();
+    const settings = this.#settings;
+    const metadata: Partial<OpenIdClient.ClientMetadata> = {
+      ...(settings.clientSecret ? { client_secret: settings.clientSecret } : {}),
+      [oidc.clockTolerance]: this.#config.clock_skew_seconds,
+    };
+    const configuration = await oidc.discovery(
+      new URL(this.#config.issuer),
+      this.#config.client_id,
+      metadata,
+      settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None(),
+      {
+        timeout: PROVIDER_TIMEOUT_SECONDS,
+        ...(settings.allowInsecureIssuer ? { execute: [oidc.allowInsecureRequests] } : {}),
+      },
+    );
+    configuration.timeout = PROVIDER_TIMEOUT_SECONDS;
+    return { oidc, configuration };
+  }
+
   /** Where to send the browser to sign in. */
   async authorizationUrl(request: AuthorizationRequest): Promise<string> {
-    const configuration = await this.#configuration();
+    const { oidc, configuration } = await this.#configuration();
     return oidc
       .buildAuthorizationUrl(configuration, {
         redirect_uri: request.redirectUri,
@@ -150,7 +164,7 @@ export class OidcProviderClient {
     checks: { state: string; nonce: string; codeVerifier: string },
     nowSeconds: number,
   ): Promise<CodeExchange> {
-    const configuration = await this.#configuration();
+    const { oidc, configuration } = await this.#configuration();
     try {
       const response = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
         expectedState: checks.state,
@@ -165,19 +179,19 @@ export class OidcProviderClient {
       }
       return { tokens: tokensOf(response, nowSeconds), claims };
     } catch (error) {
-      throw classify(error);
+      throw classify(oidc, error);
     }
   }
 
   /** A new access token for the refresh token; the old refresh and ID tokens stay if none come back. */
   async refresh(previous: ProviderTokens, nowSeconds: number): Promise<ProviderTokens> {
     if (!previous.refreshToken) throw new ProviderError('rejected', 'no_refresh_token');
-    const configuration = await this.#configuration();
+    const { oidc, configuration } = await this.#configuration();
     try {
       const response = await oidc.refreshTokenGrant(configuration, previous.refreshToken);
       return tokensOf(response, nowSeconds, previous);
     } catch (error) {
-      throw classify(error);
+      throw classify(oidc, error);
     }
   }
 
@@ -186,7 +200,7 @@ export class OidcProviderClient {
     idToken: string | undefined,
     postLogoutRedirectUri: string,
   ): Promise<string | undefined> {
-    const configuration = await this.#configuration();
+    const { oidc, configuration } = await this.#configuration();
     if (!configuration.serverMetadata().end_session_endpoint) return undefined;
     return oidc
       .buildEndSessionUrl(configuration, {
@@ -198,9 +212,14 @@ export class OidcProviderClient {
   }
 }
 
+/** 32 random bytes, base64url: what openid-client generates for each of these. */
+const random = (): string => randomBytes(32).toString('base64url');
+
+/** The login's one-time values; the S256 challenge is base64url(SHA-256(verifier)) (RFC 7636). */
 export const pkce = {
-  verifier: (): string => oidc.randomPKCECodeVerifier(),
-  challenge: (verifier: string): Promise<string> => oidc.calculatePKCECodeChallenge(verifier),
-  state: (): string => oidc.randomState(),
-  nonce: (): string => oidc.randomNonce(),
+  verifier: random,
+  challenge: (verifier: string): string =>
+    createHash('sha256').update(verifier).digest('base64url'),
+  state: random,
+  nonce: random,
 };
