@@ -2,6 +2,7 @@ import { rolesFrom, userIdFrom } from '../../../functions/gateway/auth/claims';
 import { prefersHtml } from '../../../functions/gateway/auth/login-redirect';
 import { safeReturnTo } from '../../../functions/gateway/auth/return-to';
 import { SealedBox } from '../../../functions/gateway/auth/sealed-box';
+import { scrub } from '../../../functions/gateway/observability/redaction';
 
 describe('Login: return_to', () => {
   it.each([
@@ -103,5 +104,13 @@ describe('Login: sealed box', () => {
     const altered = `${sealed.slice(0, 20)}${sealed[20] === 'A' ? 'B' : 'A'}${sealed.slice(21)}`;
     expect(tokens.open(altered)).toBeUndefined();
     expect(tokens.open('not base64url!')).toBeUndefined();
+  });
+});
+
+describe('Login: what the logs keep of a callback', () => {
+  it('scrubs code, state, nonce and the verifier from a logged query', () => {
+    expect(scrub('code=abc&state=def&nonce=ghi&code_verifier=jkl&iss=https%3A%2F%2Fid')).toBe(
+      'code=[REDACTED]&state=[REDACTED]&nonce=[REDACTED]&code_verifier=[REDACTED]&iss=https%3A%2F%2Fid',
+    );
   });
 });
