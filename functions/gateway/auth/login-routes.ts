@@ -37,6 +37,8 @@ export interface LoginRoutesOptions {
   readonly cookieName: string;
   readonly roles: Readonly<Record<string, readonly string[]>>;
   readonly cookies: CookiePolicy;
+  /** The request's `X-Forwarded-Proto: http` is believed (the local server); on Lambda, always https. */
+  readonly httpOrigin: boolean;
   readonly provider: OidcProviderClient;
   readonly signer: SessionSigner;
   /** The validated (cached) store session validation uses; logout drops its entries. */
@@ -82,7 +84,8 @@ export const loginRoutes = (options: LoginRoutesOptions): LoginRoutes => {
   /** The gateway's public origin: configured, else the request's (the Function URL's domain). */
   const originOf = (event: FunctionUrlEvent): string => {
     if (config.public_url) return new URL(config.public_url).origin;
-    const proto = event.headers?.['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+    const proto =
+      options.httpOrigin && event.headers?.['x-forwarded-proto'] === 'http' ? 'http' : 'https';
     const host = event.requestContext?.domainName ?? event.headers?.host ?? '';
     return `${proto}://${host}`;
   };

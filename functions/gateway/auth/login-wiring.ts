@@ -44,6 +44,7 @@ export const wireLogin = (
       cookieName: config.sessions.cookie_name,
       roles: config.roles,
       cookies: envSettings.cookies,
+      httpOrigin: envSettings.httpOrigin,
       provider,
       signer: sessions.signer,
       sessions: sessions.store,

@@ -12,6 +12,8 @@ export interface OidcEnvSettings {
   readonly cookies: CookiePolicy;
   /** Plain http to the provider, only for a loopback issuer outside Lambda (`npm start`). */
   readonly allowInsecureIssuer: boolean;
+  /** The gateway itself may be reached over http (the local server); never on Lambda. */
+  readonly httpOrigin: boolean;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -58,5 +60,6 @@ export const oidcSettingsFromEnv = (issuer: string, env: Env = process.env): Oid
     tokenKey: tokenKeyFrom(env.OIDC_TOKEN_KEY),
     cookies: { secure: !insecureCookies, ...(domain ? { domain } : {}) },
     allowInsecureIssuer: issuerUrl.protocol === 'http:',
+    httpOrigin: !onLambda(env),
   };
 };

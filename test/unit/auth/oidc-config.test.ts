@@ -107,6 +107,18 @@ describe('Login settings from the environment', () => {
     ).toThrow('OIDC_TOKEN_KEY must be at least 32 characters');
   });
 
+  it('believes X-Forwarded-Proto: http for its own origin only off Lambda', () => {
+    expect(oidcSettingsFromEnv('https://id.example.com', { OIDC_TOKEN_KEY: key }).httpOrigin).toBe(
+      true,
+    );
+    expect(
+      oidcSettingsFromEnv('https://id.example.com', {
+        OIDC_TOKEN_KEY: key,
+        AWS_LAMBDA_FUNCTION_NAME: 'gw',
+      }).httpOrigin,
+    ).toBe(false);
+  });
+
   it('talks plain http only to a loopback issuer, and never on Lambda', () => {
     expect(
       oidcSettingsFromEnv('http://localhost:8082', { OIDC_TOKEN_KEY: key }).allowInsecureIssuer,
