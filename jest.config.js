@@ -1,6 +1,7 @@
-// CommonJS project + @swc/jest (see docs/decisions.md): @middy/core ships ESM only, so it is let
-// through the transform instead of running jest in ESM mode.
-const esmOnly = ['@middy'].join('|');
+// CommonJS project + @swc/jest (see docs/decisions.md): @middy/core, the OpenID Connect client and
+// the development provider ship ESM only, so they are let through the transform instead of
+// running jest in ESM mode.
+const esmOnly = ['@middy', 'openid-client', 'oauth4webapi', 'jose', 'oidc-provider'].join('|');
 
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],

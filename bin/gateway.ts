@@ -17,6 +17,10 @@ const settings = gatewaySettings((key) => app.node.tryGetContext(key), process.e
 const routeTable = loadConfig(settings.configPath, {
   ...process.env,
   ...settings.upstreamEnvironment,
+  // As the function sees them: login is on in the route table when the stack configures it.
+  ...(settings.oidc
+    ? { OIDC_ISSUER: settings.oidc.issuer, OIDC_CLIENT_ID: settings.oidc.clientId }
+    : {}),
 });
 // Compiled as the function compiles it at cold start, so overlapping routes and a public route
 // that reaches a protected route's upstream fail the synth too.
@@ -58,6 +62,7 @@ const stack = new GatewayStack(app, `Gateway-${settings.stage}`, {
   ...(settings.cacheAuthRotationDays !== undefined
     ? { cacheAuthRotationDays: settings.cacheAuthRotationDays }
     : {}),
+  ...(settings.oidc ? { oidc: settings.oidc } : {}),
 });
 
 // Deployed, a loopback upstream is the function itself: every request to the route would be a 502.

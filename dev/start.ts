@@ -9,6 +9,7 @@ import './awslambda-shim';
 import { startDemoUpstream } from './demo-upstream';
 import { LOCAL_DEFAULTS } from './local-defaults';
 import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from './local-dynamodb';
+import { startLocalLogin } from './local-login';
 import { startLocalServer } from './local-server';
 import { prometheusMetrics } from './prometheus-metrics';
 
@@ -35,13 +36,16 @@ const main = async (): Promise<void> => {
     await createSessionTable(dynamo.endpoint, env.SESSION_TABLE);
   }
 
+  const gatewayPort = Number(env.GATEWAY_PORT ?? LOCAL_DEFAULTS.gatewayPort);
+  const login = await startLocalLogin(env, gatewayPort);
+
   // Imported after the environment is set: the gateway wires itself from it, as on Lambda.
   const { wireGatewayFromEnv } = await import('../functions/gateway/wiring');
   const prometheus = prometheusMetrics();
   const handler = await wireGatewayFromEnv({ extraMetrics: prometheus.metrics });
   const server = await startLocalServer(
     handler,
-    Number(env.GATEWAY_PORT ?? LOCAL_DEFAULTS.gatewayPort),
+    gatewayPort,
     '127.0.0.1',
     async (request, response) => {
       if (request.method !== 'GET' || request.url !== '/metrics') return false;
@@ -58,9 +62,11 @@ const main = async (): Promise<void> => {
 The gateway is listening on ${server.url}
   demo upstream:  ${env.DEMO_UPSTREAM_URL}${demo ? ' (started here)' : ''}
   sessions:       ${dynamo ? `${dynamo.endpoint} (dynalite, in memory)` : (env.DYNAMODB_ENDPOINT ?? 'AWS')}, table ${env.SESSION_TABLE ?? LOCAL_DEFAULTS.sessionTable}
+  login:          ${login ? `${login.issuer} (local OpenID provider: alice/alice, admin/admin)` : (env.OIDC_ISSUER ?? 'off')}
   rate limits:    ${redisHost ? `Redis at ${redisHost}` : 'in memory (set REDIS_URL=redis://127.0.0.1:6379 to use Redis)'}
 
 Try:
+  open http://localhost:${new URL(server.url).port}/auth/login?return_to=/api/users/1 in a browser (alice / alice)
   curl -i ${server.url}/demo/hello
   curl -i ${server.url}/health/ready
   curl ${server.url}/metrics                                 # Prometheus text format
@@ -72,7 +78,7 @@ Press Ctrl-C to stop.
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await Promise.all([server.close(), demo?.close(), dynamo?.close()]);
+    await Promise.all([server.close(), demo?.close(), dynamo?.close(), login?.close()]);
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -14,6 +14,20 @@ export const GatewayAwsCalls = {
   secretsManager: { GetSecretValueCommand: 'secretsmanager:GetSecretValue' },
 } as const;
 
+/**
+ * The calls the OpenID Connect login adds (`functions/gateway/auth/login-session-store.ts`), granted
+ * only when the stack has login: a new session and a used login state (PutItem), logout and token
+ * refresh (UpdateItem), logout everywhere through the `byUser` index (Query). Its two secrets (client
+ * secret, token key) join `secretArns`.
+ */
+export const LoginAwsCalls = {
+  dynamodb: {
+    PutCommand: 'dynamodb:PutItem',
+    UpdateCommand: 'dynamodb:UpdateItem',
+    QueryCommand: 'dynamodb:Query',
+  },
+} as const;
+
 /** The DynamoDB operations the gateway sends (for per-operation metrics such as SystemErrors). */
 export const gatewayDynamoDbOperations = Object.values(GatewayAwsCalls.dynamodb).map((action) =>
   action.replace('dynamodb:', ''),
@@ -24,6 +38,8 @@ export interface GatewayAccessTargets {
   readonly tableArn: string;
   /** The exact secrets the function reads at init. */
   readonly secretArns: readonly string[];
+  /** With login: the writes on the table and the query on its `byUser` index. @default false */
+  readonly login?: { readonly byUserIndexArn: string };
 }
 
 /** The statements that let the function make exactly the calls above, on exactly its resources. */
@@ -33,6 +49,20 @@ export const gatewayAccessStatements = (targets: GatewayAccessTargets): PolicySt
     actions: [...Object.values(GatewayAwsCalls.dynamodb)],
     resources: [targets.tableArn],
   }),
+  ...(targets.login
+    ? [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [LoginAwsCalls.dynamodb.PutCommand, LoginAwsCalls.dynamodb.UpdateCommand],
+          resources: [targets.tableArn],
+        }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [LoginAwsCalls.dynamodb.QueryCommand],
+          resources: [targets.login.byUserIndexArn],
+        }),
+      ]
+    : []),
   new PolicyStatement({
     effect: Effect.ALLOW,
     actions: [...Object.values(GatewayAwsCalls.secretsManager)],

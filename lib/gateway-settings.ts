@@ -35,6 +35,8 @@ export interface GatewaySettings {
   readonly cacheAuthRotationDays?: number;
   /** `active`: X-Ray tracing with the Powertools tracer; `off` (the default). */
   readonly tracing: 'active' | 'off';
+  /** OpenID Connect login: context `oidcIssuer` and `oidcClientId`, both or neither. */
+  readonly oidc?: { readonly issuer: string; readonly clientId: string };
 }
 
 type Lookup = (key: string) => unknown;
@@ -120,12 +122,33 @@ const customDomain = (
   return { domainName, certificateArn };
 };
 
+/** `oidcIssuer` + `oidcClientId`: both or neither; the issuer an https URL. */
+const oidcSettings = (
+  issuer: string | undefined,
+  clientId: string | undefined,
+): { oidc?: { issuer: string; clientId: string } } => {
+  if (issuer === undefined && clientId === undefined) return {};
+  if (issuer === undefined || clientId === undefined) {
+    throw new Error('Context oidcIssuer and oidcClientId go together');
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    throw new Error(`Context oidcIssuer must be an https URL; got "${issuer}"`);
+  }
+  return { oidc: { issuer, clientId } };
+};
+
 /**
  * Reads and checks the settings: `stage` (env STAGE, default `dev`), `production` (default: stage
  * is prod/production), `gatewayConfigPath`, `memorySize`, `vpcId`, `natGateways`, `cacheNodeType`,
  * `cacheEngine`, `invokeMode`, `edge`, `webAclArn`, `domainName` + `certificateArn`, `corsAllowedOrigins`,
  * `upstreamEnvironment`, `reservedConcurrency` (production default, `none` to unset), `vpcEndpoints`,
- * `alarmEmail`, `logLevel`, `tracing`, `cacheAuthRotationDays`.
+ * `alarmEmail`, `logLevel`, `tracing`, `cacheAuthRotationDays`, `oidcIssuer` + `oidcClientId`.
  */
 export const gatewaySettings = (
   context: Lookup,
@@ -177,5 +200,6 @@ export const gatewaySettings = (
       ? { cacheAuthRotationDays: positiveInt('cacheAuthRotationDays', rotationDays, 30, 1) }
       : {}),
     tracing: oneOf('tracing', text(context('tracing')), ['active', 'off'] as const, 'off'),
+    ...oidcSettings(text(context('oidcIssuer')), text(context('oidcClientId'))),
   };
 };

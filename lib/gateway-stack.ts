@@ -7,6 +7,7 @@ import { CacheAuthRotation } from './constructs/cache-auth-rotation';
 import { GatewayEndpoint } from './constructs/gateway-endpoint';
 import { GatewayFunction, type GatewayLogLevel } from './constructs/gateway-function';
 import { GatewayMonitoring } from './constructs/gateway-monitoring';
+import { LoginSecrets } from './constructs/login-secrets';
 import { GatewayNetwork } from './constructs/network';
 import { RateLimitCache } from './constructs/rate-limit-cache';
 import { SessionSecret } from './constructs/session-secret';
@@ -65,6 +66,12 @@ export interface GatewayStackProps extends StackProps {
    * follow without a restart). @default no schedule
    */
   readonly cacheAuthRotationDays?: number;
+  /**
+   * OpenID Connect login: the provider's issuer and the gateway's client id. Creates the client
+   * secret (set it to the provider's value) and the token key, and grants the login's table writes.
+   * @default no login
+   */
+  readonly oidc?: { readonly issuer: string; readonly clientId: string };
 }
 
 /**
@@ -98,6 +105,9 @@ export class GatewayStack extends Stack {
     });
     const sessions = new SessionTable(this, 'Sessions', { retain: production });
     const sessionSecret = new SessionSecret(this, 'SessionSecret', { retain: production });
+    const login = props.oidc
+      ? new LoginSecrets(this, 'LoginSecrets', { retain: production })
+      : undefined;
     const cache = new RateLimitCache(this, 'RateLimitCache', {
       vpc: network.vpc,
       subnets: network.privateSubnets,
@@ -158,12 +168,25 @@ export class GatewayStack extends Stack {
         REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
         GATEWAY_INVOKE_MODE:
           props.invokeMode === InvokeMode.RESPONSE_STREAM ? 'RESPONSE_STREAM' : 'BUFFERED',
+        ...(props.oidc && login
+          ? {
+              OIDC_ISSUER: props.oidc.issuer,
+              OIDC_CLIENT_ID: props.oidc.clientId,
+              OIDC_CLIENT_SECRET_ARN: login.clientSecret.secretArn,
+              OIDC_TOKEN_KEY_ARN: login.tokenKey.secretArn,
+            }
+          : {}),
       },
     });
     // Least privilege: exactly the calls the code makes (lib/gateway-access.ts), on its resources.
     grantGatewayAccess(this.gatewayFunction, {
       tableArn: sessions.table.tableArn,
-      secretArns: [sessionSecret.secret.secretArn, cache.authToken.secretArn],
+      secretArns: [
+        sessionSecret.secret.secretArn,
+        cache.authToken.secretArn,
+        ...(login ? [login.clientSecret.secretArn, login.tokenKey.secretArn] : []),
+      ],
+      ...(login ? { login: { byUserIndexArn: `${sessions.table.tableArn}/index/byUser` } } : {}),
     });
 
     const endpoint = new GatewayEndpoint(this, 'Endpoint', {
@@ -193,6 +216,7 @@ export class GatewayStack extends Stack {
         cacheAuthToken: cache.authToken,
         cache,
         ...(rotation ? { rotationRole: rotation.function.role ?? rotation.function } : {}),
+        ...(login ? { loginSecrets: [login.clientSecret, login.tokenKey] } : {}),
       },
       { production, tracing: props.tracing ?? false },
     );

@@ -19,6 +19,8 @@ export const acknowledgeGatewayFindings = (
     readonly cache: IConstruct;
     /** The AUTH token rotation function's role, when a schedule is set. */
     readonly rotationRole?: IConstruct;
+    /** The login's client secret and token key, when the stack has login. */
+    readonly loginSecrets?: readonly IConstruct[];
   },
   options: { readonly production: boolean; readonly tracing?: boolean },
 ): void => {
@@ -50,6 +52,13 @@ export const acknowledgeGatewayFindings = (
       parts.functionRole,
       'AwsSolutions-IAM5[Resource::*]',
       'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level scoping (the X-Ray service authorization reference lists no resource types for them).',
+    );
+  }
+  for (const secret of parts.loginSecrets ?? []) {
+    ack(
+      secret,
+      'AwsSolutions-SMG4',
+      'The OpenID client secret is issued by the provider and the token key must stay readable for live sessions: operators rotate both (docs/login.md).',
     );
   }
   if (!options.production) {

@@ -3,9 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { loginRedirect } from './auth/login-redirect';
+import type { LoginWiring } from './auth/login-wiring';
 import type { GatewayConfig } from './config/schema';
 import { liveness, type ReadinessCheck, readiness } from './health/readiness';
 import type { ClientAddressSource } from './http/client-address';
+import { UnauthenticatedError } from './http/errors';
 import {
   type FunctionUrlEvent,
   type FunctionUrlResult,
@@ -69,6 +72,8 @@ export interface GatewayDependencies {
   readonly clientAddress?: ClientAddressSource;
   /** X-Ray tracing of the invocation and its DynamoDB, Redis and upstream calls. @default off */
   readonly tracing?: Tracing;
+  /** OpenID Connect login (`auth.oidc`): the `/auth/*` routes and the access tokens they keep. */
+  readonly login?: LoginWiring;
 }
 
 /**
@@ -100,12 +105,22 @@ export const createGateway = (deps: GatewayDependencies) => {
     if (state.builtin === 'live') return liveness();
     if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);
     if (state.preflight) return { statusCode: 204, headers: { ...state.preflight.headers } };
+    if (state.builtin === 'auth' && deps.login) return deps.login.routes.handle(event, state);
     const matched = state.route;
     if (!matched) throw new Error('route middleware did not run');
+    let accessToken: string | undefined;
+    if (matched.route.config.forward_access_token) {
+      // Fail closed: without login wired there is no token to forward.
+      if (!deps.login || !state.sessionId) {
+        throw new UnauthenticatedError(undefined, { reason: 'no_access_token' });
+      }
+      accessToken = await deps.login.accessTokens.current(state.sessionId);
+    }
     return proxyRequest(event, matched, state, {
       upstream: deps.upstream,
       sessions: deps.config.sessions,
       streaming,
+      ...(accessToken ? { accessToken } : {}),
     });
   };
 
@@ -126,10 +141,13 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(accessLog({ logger: deps.logger, metrics: measurements }))
     .use(securityHeaders(deps.config.security_headers))
     .use(corsResponseHeaders(cors))
-    .use(rateLimitResponseHeaders())
+    .use(rateLimitResponseHeaders());
+  // Outside the error middleware: a browser's 401 becomes a redirect after it was logged as one.
+  if (deps.login) chain.use(loginRedirect({ loginPath: `${deps.login.routes.prefix}/login` }));
+  chain
     .use(errorResponse({ logger: deps.logger, metrics: measurements }))
     .use(corsPreflight(table, cors))
-    .use(route(table, deps.logger));
+    .use(route(table, deps.logger, deps.login?.routes.owns));
   if (tracing.active) chain.use(traceAnnotations(tracing));
   return chain
     .use(

@@ -1,3 +1,4 @@
+import { resolveOidcSecrets } from './auth/resolve-oidc-secrets';
 import { resolveSecrets } from './secrets/resolve-secrets';
 import { wireGatewayFromEnv } from './wiring';
 
@@ -6,5 +7,5 @@ import { wireGatewayFromEnv } from './wiring';
  * container: secrets are read from Secrets Manager, then the gateway is wired; a bad route table
  * fails the init with a message naming the route and field, instead of failing every request.
  */
-await resolveSecrets();
+await Promise.all([resolveSecrets(), resolveOidcSecrets()]);
 export const handler = await wireGatewayFromEnv();

@@ -1,3 +1,4 @@
+import { wireLogin } from './auth/login-wiring';
 import { loadConfig } from './config/load-config';
 import { createGateway, type GatewayHandler } from './create-gateway';
 import { clientAddressFromEnv } from './http/client-address';
@@ -49,6 +50,8 @@ export const wireGatewayFromEnv = async (options: WireOptions = {}): Promise<Gat
     logger.warn('SESSION_SECRET is not set: every route with auth_required answers 401');
   }
 
+  const login = wireLogin(config, sessions, sessionSettings, logger);
+
   const rateLimits = wireRateLimiter(redisSettingsFromEnv(), logger, {}, { tracing });
   const hasRateLimits =
     config.default_rate_limit !== undefined || config.routes.some((route) => route.rate_limit);
@@ -64,6 +67,7 @@ export const wireGatewayFromEnv = async (options: WireOptions = {}): Promise<Gat
     metrics,
     gatewayMetrics: options.extraMetrics ? fanOutMetrics(emf, options.extraMetrics) : emf,
     ...(sessions ? { sessions } : {}),
+    ...(login ? { login } : {}),
     rateLimiter: rateLimits.limiter,
     clientAddress: clientAddressFromEnv(),
     streaming: streamingFromEnv(),

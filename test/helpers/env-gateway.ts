@@ -16,6 +16,8 @@ const RATE_LIMIT_WIRING = '../../functions/gateway/ratelimit/rate-limit-wiring';
 export const startEnvGateway = async (
   routeTable: string,
   env: Readonly<Record<string, string>>,
+  /** 0 picks a free port; a fixed one when another party must know the URL first (a provider). */
+  port = 0,
 ): Promise<{ server: LocalServer; close: () => Promise<void> }> => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-config-'));
   const configPath = join(dir, 'gateway.yml');
@@ -38,7 +40,7 @@ export const startEnvGateway = async (
   try {
     // Imported here, after the environment is set, as dev/start.ts does.
     const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    const server = await startLocalServer(await wireGatewayFromEnv());
+    const server = await startLocalServer(await wireGatewayFromEnv(), port);
     return {
       server,
       close: async () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CacheAuthRotationAwsCalls } from '../../lib/cache-auth-rotation-access';
-import { GatewayAwsCalls } from '../../lib/gateway-access';
+import { GatewayAwsCalls, LoginAwsCalls } from '../../lib/gateway-access';
 import { gatewaySettings } from '../../lib/gateway-settings';
 import { only, ROOT, resources, synthStack } from './synth';
 
@@ -52,6 +52,7 @@ describe('Infra: least privilege', () => {
     const listed = [
       ...Object.keys(GatewayAwsCalls.dynamodb),
       ...Object.keys(GatewayAwsCalls.secretsManager),
+      ...Object.keys(LoginAwsCalls.dynamodb),
     ].sort();
 
     expect(sdkCommandsSent(join(ROOT, 'functions', 'gateway'))).toEqual(listed);

@@ -21,7 +21,7 @@ const formatIssues = (issues: readonly z.core.$ZodIssue[]): string[] =>
     return where ? `${where}: ${issue.message}` : issue.message;
   });
 
-/** Expands `${VAR}` in each route's `upstream`; other fields are taken literally. */
+/** Expands `${VAR}` in each route's `upstream` and `auth.oidc.issuer`; other fields are taken literally. */
 const expandUpstreams = (raw: unknown, env: Env, problems: string[]): unknown => {
   if (
     typeof raw !== 'object' ||
@@ -40,7 +40,33 @@ const expandUpstreams = (raw: unknown, env: Env, problems: string[]): unknown =>
     }
     return { ...route, upstream: value };
   });
-  return { ...raw, routes };
+  return { ...raw, routes, ...expandIssuer(raw, env, problems) };
+};
+
+/**
+ * `auth.oidc.issuer` and `client_id` take `${VAR}` too, so one file serves the local provider
+ * (whose port is known at start) and a deployment (whose stack passes them). An issuer that
+ * expands to nothing (`${OIDC_ISSUER:-}` with the variable unset) turns login off.
+ */
+const expandIssuer = (raw: object, env: Env, problems: string[]): { auth?: unknown } => {
+  const auth = (raw as { auth?: { oidc?: Record<string, unknown> } }).auth;
+  const oidc = auth?.oidc;
+  if (typeof oidc !== 'object' || oidc === null) return {};
+  const expanded: Record<string, unknown> = { ...oidc };
+  for (const field of ['issuer', 'client_id'] as const) {
+    const text = oidc[field];
+    if (typeof text !== 'string') continue;
+    const { value, missing } = substituteEnv(text, env);
+    for (const name of missing) {
+      problems.push(`auth.oidc.${field}: environment variable ${name} is not set`);
+    }
+    expanded[field] = value;
+  }
+  if (expanded.issuer === '' && typeof oidc.issuer === 'string' && oidc.issuer.includes('${')) {
+    const { oidc: _off, ...rest } = auth as Record<string, unknown>;
+    return { auth: rest };
+  }
+  return { auth: { ...auth, oidc: expanded } };
 };
 
 /**

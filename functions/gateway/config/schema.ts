@@ -133,6 +133,13 @@ const routeObjectSchema = z
      * points at the gateway's own path for it; off passes them as the upstream sent them.
      */
     rewrite_location: z.boolean().default(true),
+    /**
+     * A browser navigation (a GET whose Accept prefers text/html) without a session is sent to the
+     * login page (302) instead of the 401 JSON; only with `auth.oidc` configured.
+     */
+    login_redirect: z.boolean().default(true),
+    /** Send the signed-in user's OpenID Connect access token upstream as `Authorization: Bearer`. */
+    forward_access_token: z.boolean().default(false),
   })
   .superRefine((route, ctx) => {
     const hasPermissions = Array.isArray(route.permissions)
@@ -143,6 +150,13 @@ const routeObjectSchema = z
         code: 'custom',
         path: ['permissions'],
         message: 'permissions need auth_required: true (a public route has no user to check)',
+      });
+    }
+    if (route.forward_access_token && !route.auth_required) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['forward_access_token'],
+        message: 'forward_access_token needs auth_required: true (a public route has no user)',
       });
     }
     if (route.strip_prefix !== undefined) {
@@ -192,11 +206,64 @@ export const sessionsSchema = z.strictObject({
     .default({ user_id: 'x-user-id', roles: 'x-user-roles' }),
 });
 
+const issuerUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) issuer URL` },
+);
+
+export const oidcSchema = z.strictObject({
+  /** The provider's issuer identifier; discovery reads `<issuer>/.well-known/openid-configuration`. */
+  issuer: issuerUrl,
+  client_id: z.string().min(1).max(512),
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).default(['openid', 'profile']),
+  /** The ID token claim that becomes the session's user id. */
+  user_id_claim: z.string().min(1).default('sub'),
+  /** The ID token claim holding the user's groups or roles (a list, or one string). */
+  roles_claim: z.string().min(1).optional(),
+  /** Provider group or role -> gateway roles. Values without an entry are dropped. */
+  role_mapping: z
+    .record(z.string(), z.array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/)))
+    .default({}),
+  /** Roles every signed-in user gets. */
+  default_roles: z.array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/)).default([]),
+  session_lifetime_seconds: z
+    .int()
+    .min(60)
+    .max(90 * 24 * 3600)
+    .default(8 * 3600),
+  /** Where the login routes live. */
+  prefix: z
+    .string()
+    .regex(/^(?:\/[A-Za-z0-9._~-]+)+$/, { error: 'must be a path like /auth' })
+    .default('/auth'),
+  /** Tolerated clock difference with the provider when checking ID token times. */
+  clock_skew_seconds: z.int().min(0).max(300).default(30),
+  /**
+   * The gateway's public origin (`https://app.example.com`) for the redirect URI the provider
+   * calls back; unset, the request's own host (the Function URL's domain) is used.
+   */
+  public_url: issuerUrl.optional(),
+  /** Where the provider sends the browser after logout; @default the public origin + `/` */
+  post_logout_redirect_path: z.string().startsWith('/').default('/'),
+});
+
 export const loggingSchema = z.strictObject({
   /** Header names (globs, `*` any run) whose values never reach a log line, beyond the built-in ones. */
   redact_headers: z
     .array(z.string().regex(/^[A-Za-z0-9*_.-]{1,128}$/, { error: 'must be a header name glob' }))
     .default([]),
+});
+
+export const authSchema = z.strictObject({
+  /** OpenID Connect login (`/auth/login`, `/auth/callback`, `/auth/logout`, `/auth/userinfo`). */
+  oidc: oidcSchema.optional(),
 });
 
 export const gatewayConfigSchema = z
@@ -214,10 +281,24 @@ export const gatewayConfigSchema = z
     /** CORS for every route that does not set its own; see `cors-schema.ts`. */
     cors: corsSchema.optional(),
     csrf: csrfSchema.default(csrfSchema.parse({})),
+    auth: authSchema.default({}),
   })
   .superRefine((config, ctx) => {
     for (const problem of routePolicyProblems(config)) {
       ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    }
+    // A mapping to a role the config does not define would grant nothing, silently.
+    const oidc = config.auth.oidc;
+    for (const [group, roles] of Object.entries(oidc?.role_mapping ?? {})) {
+      for (const role of roles) {
+        if (!Object.hasOwn(config.roles, role)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['auth', 'oidc', 'role_mapping', group],
+            message: `role ${JSON.stringify(role)} is not defined under roles`,
+          });
+        }
+      }
     }
     // `global` is one bucket for every route that uses it, so they must agree on its size.
     const globals = config.routes
@@ -247,4 +328,5 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
 export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
 export type SessionsConfig = z.infer<typeof sessionsSchema>;
+export type OidcConfig = z.infer<typeof oidcSchema>;
 export type SecurityHeadersConfig = z.infer<typeof securityHeadersSchema>;

@@ -15,7 +15,7 @@ export type FunctionUrlResult = Exclude<LambdaFunctionURLResult, string> & {
   headers: Record<string, string>;
 };
 
-export type BuiltinEndpoint = 'live' | 'ready';
+export type BuiltinEndpoint = 'live' | 'ready' | 'auth';
 
 /** Per-request state the middlewares share; lives on the Lambda context for one invocation. */
 export interface RequestState {
@@ -37,6 +37,8 @@ export interface RequestState {
   viewerHost?: string;
   /** The validated session's user, on routes with `auth_required`. */
   user?: UserContext;
+  /** The validated session's id, for the login flow's token lookups. */
+  sessionId?: string;
   /** `ok`, or why authentication or authorization refused the request; for the access log. */
   auth?: string;
   /** What the rate limiter decided, for the access log. */

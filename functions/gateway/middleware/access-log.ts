@@ -12,6 +12,7 @@ const bodyBytes = (body: unknown, base64: boolean | undefined): number | undefin
 /** A route id for logs and metric dimensions: bounded by the config, never the raw path. */
 const routeIdOf = (request: GatewayRequest): string => {
   const state = request.context.gateway;
+  if (state?.builtin === 'auth') return 'auth';
   if (state?.builtin) return `health_${state.builtin}`;
   return state?.route?.route.id ?? state?.preflight?.routeId ?? 'unmatched';
 };

@@ -18,7 +18,12 @@ export const BUILTIN_PATHS: ReadonlyMap<string, BuiltinEndpoint> = new Map([
  * Matches the request to a route (or a built-in endpoint) and records it for the middlewares and
  * the handler behind it. No match is a 404; a known path with another method is a 405 with `Allow`.
  */
-export const route = (table: RouteTable, logger: Logger): GatewayMiddleware => {
+export const route = (
+  table: RouteTable,
+  logger: Logger,
+  /** The login routes' prefix test (`/auth/...`), when login is configured. */
+  ownsLoginPath?: (rawPath: string) => boolean,
+): GatewayMiddleware => {
   const routeBefore = (request: GatewayRequest): void => {
     const method = request.event?.requestContext?.http?.method;
     const rawPath = request.event?.rawPath;
@@ -33,6 +38,10 @@ export const route = (table: RouteTable, logger: Logger): GatewayMiddleware => {
     if (builtin) {
       if (method !== 'GET' && method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);
       requestState(request.context).builtin = builtin;
+      return;
+    }
+    if (ownsLoginPath?.(rawPath)) {
+      requestState(request.context).builtin = 'auth';
       return;
     }
     const matched = table.match(method, rawPath);

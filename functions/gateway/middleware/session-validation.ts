@@ -65,6 +65,7 @@ export const sessionValidation = (options: SessionValidationOptions): GatewayMid
       roles: record.roles,
       permissions: resolvePermissions(record, roleGrants),
     };
+    state.sessionId = record.sessionId;
     state.auth = 'ok';
     options.logger.appendKeys({ user_id: record.userId });
   };

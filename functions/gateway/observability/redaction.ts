@@ -44,7 +44,7 @@ const HEADER_MAP_KEY = /(?:^|[_-])headers$/i;
 const SCRUBBERS: readonly [RegExp, string][] = [
   // name=value pairs whose name is credential-like, in query strings, cookies and free text.
   [
-    /\b((?:access_|refresh_|id_|session_|auth_)?token|session|sid|code|password|passwd|pwd|secret|client_secret|api[-_]?key|apikey|key|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)=([^&;\s"',]+)/gi,
+    /\b((?:access_|refresh_|id_|session_|auth_)?token|session|sid|code|code_verifier|state|nonce|id_token_hint|password|passwd|pwd|secret|client_secret|api[-_]?key|apikey|key|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token)=([^&;\s"',]+)/gi,
     `$1=${REDACTED}`,
   ],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*/gi, `$1 ${REDACTED}`],

@@ -11,6 +11,8 @@ export interface ProxyOptions {
   readonly sessions: SessionsConfig;
   /** The function URL streams (RESPONSE_STREAM): `stream: true` routes pass bodies through. */
   readonly streaming: boolean;
+  /** The user's access token, for a route with `forward_access_token`. */
+  readonly accessToken?: string;
 }
 
 /**
@@ -24,11 +26,15 @@ export const proxyRequest = async (
   state: RequestState,
   options: ProxyOptions,
 ): Promise<FunctionUrlResult> => {
-  const request = buildUpstreamRequest(event, matched, {
+  const built = buildUpstreamRequest(event, matched, {
     correlationId: state.correlationId,
     sessions: options.sessions,
     ...(state.user ? { user: state.user } : {}),
   });
+  // The gateway's statement of who calls, in place of any Authorization the client sent.
+  const request = options.accessToken
+    ? { ...built, headers: { ...built.headers, authorization: `Bearer ${options.accessToken}` } }
+    : built;
   const rules = responseRules(matched.route, options.sessions);
   const started = performance.now();
   try {

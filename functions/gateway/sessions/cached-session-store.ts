@@ -53,6 +53,14 @@ export class CachedSessionStore implements SessionStore {
         : undefined;
   }
 
+  /** This container's logout sees its revocation at once; other containers within `ttlMs`. */
+  invalidate(sessionId: string): void {
+    this.#known?.delete(sessionId);
+    this.#unknown?.delete(sessionId);
+    // A lookup under way may have read the record before the revocation: it is not cached.
+    this.#inFlight.delete(sessionId);
+  }
+
   get(sessionId: string): Promise<SessionRecord | undefined> {
     const cached = this.#known?.get(sessionId);
     if (cached) return Promise.resolve(cached);
@@ -60,15 +68,18 @@ export class CachedSessionStore implements SessionStore {
     const inFlight = this.#inFlight.get(sessionId);
     if (inFlight) return inFlight;
 
-    const lookup = this.#store.get(sessionId).then(
+    // Only the lookup still registered (not one an invalidation dropped) fills the cache.
+    const current = (): boolean => this.#inFlight.get(sessionId) === lookup;
+    const lookup: Promise<SessionRecord | undefined> = this.#store.get(sessionId).then(
       (record) => {
+        if (!current()) return record;
         this.#inFlight.delete(sessionId);
         if (record) this.#known?.set(sessionId, record);
         else this.#unknown?.set(sessionId, UNKNOWN);
         return record;
       },
       (error: unknown) => {
-        this.#inFlight.delete(sessionId);
+        if (current()) this.#inFlight.delete(sessionId);
         throw error;
       },
     );

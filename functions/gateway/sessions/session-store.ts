@@ -4,6 +4,8 @@ import type { SessionRecord } from './session-types';
 export interface SessionStore {
   /** The session, or `undefined` when there is none. Throws `SessionStoreError` when unreachable. */
   get(sessionId: string): Promise<SessionRecord | undefined>;
+  /** Forgets what is cached about the session (logout revoked it), where the store caches. */
+  invalidate?(sessionId: string): void;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReadinessCheck } from '../health/readiness';
 import { noTracing, type Tracing } from '../observability/tracing';
 import { CachedSessionStore } from './cached-session-store';
@@ -10,6 +11,8 @@ export interface SessionWiring {
   readonly signer: SessionSigner;
   readonly store: SessionStore;
   readonly readinessCheck: ReadinessCheck;
+  /** The document client, for the login flow's writes to the same table. */
+  readonly client: DynamoDBDocumentClient;
 }
 
 const SDK_BACKSTOP_FACTOR = 3;
@@ -36,6 +39,7 @@ export const wireSessions = (
     timeoutMs: settings.timeoutMs,
   });
   return {
+    client,
     signer: new SessionSigner(settings.secrets),
     store: new CachedSessionStore(dynamoStore, cache),
     // A GetItem of a key that never exists: proves reachability, credentials and the table,

@@ -57,6 +57,8 @@ describe('Config: parseConfig', () => {
       method_fallthrough: false,
       rewrite_location: true,
       csrf: true,
+      login_redirect: true,
+      forward_access_token: false,
     });
     expect(config.csrf).toEqual({ trusted_origins: [] });
     expect(config.cors).toBeUndefined();

@@ -44,7 +44,12 @@ describe('Observability: redaction', () => {
   });
 
   it.each([
-    ['a token query parameter', '/cb?code=AUTHCODE123&state=ok', '/cb?code=[REDACTED]&state=ok'],
+    // The login's state travels with its code: both are redacted.
+    [
+      'a token query parameter',
+      '/cb?code=AUTHCODE123&state=ok',
+      '/cb?code=[REDACTED]&state=[REDACTED]',
+    ],
     [
       'an access token parameter',
       'a=1&access_token=ya29.xyz&b=2',

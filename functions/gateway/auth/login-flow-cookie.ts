@@ -1,0 +1,47 @@
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { SealedBox } from './sealed-box';
+
+/** The login flow cookie's name; scoped to the callback path, so no other request carries it. */
+export const FLOW_COOKIE = 'gateway_login';
+/** How long a started login may take before the callback is refused. */
+export const FLOW_LIFETIME_SECONDS = 600;
+
+/** What the callback must check, kept by the browser between login and callback. */
+export interface LoginFlow {
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly returnTo: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+const flowSchema = z.strictObject({
+  state: z.string().min(1),
+  nonce: z.string().min(1),
+  codeVerifier: z.string().min(43),
+  returnTo: z.string().startsWith('/'),
+  expiresAt: z.number(),
+});
+
+/** Sealed (AES-256-GCM): the browser holds it but can neither read the verifier nor alter it. */
+export const sealFlow = (box: SealedBox, flow: LoginFlow): string => box.seal(JSON.stringify(flow));
+
+export const openFlow = (box: SealedBox, value: string | undefined): LoginFlow | undefined => {
+  if (!value) return undefined;
+  const text = box.open(value);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = flowSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export const sameState = (a: string, b: string): boolean => {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+};

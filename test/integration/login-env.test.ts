@@ -1,0 +1,71 @@
+import { LOCAL_AWS_ENV } from '../../dev/local-dynamodb';
+import { captureOutput } from '../helpers/capture-output';
+import { startEnvGateway } from '../helpers/env-gateway';
+import { startForgingProvider } from '../helpers/forging-provider';
+import { Browser, setCookiesOf } from '../helpers/login-client';
+
+/**
+ * The login's cookie settings through the composed product: the environment ->
+ * `wireGatewayFromEnv` -> the local server of `npm start`.
+ */
+const SESSION_SECRET = 'login-env-session-secret-0123456789abcdef';
+const TOKEN_KEY = 'login-env-token-key-0123456789abcdefghijkl';
+
+let provider: Awaited<ReturnType<typeof startForgingProvider>>;
+let output: ReturnType<typeof captureOutput>;
+
+const routeTable = (issuer: string): string => `
+routes:
+  - { id: me, path: /me, methods: [GET], upstream: "http://127.0.0.1:9" }
+auth:
+  oidc: { issuer: "${issuer}", client_id: gateway-env }
+`;
+
+const baseEnv = {
+  ...LOCAL_AWS_ENV,
+  SESSION_SECRET,
+  DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+  OIDC_TOKEN_KEY: TOKEN_KEY,
+};
+
+beforeAll(async () => {
+  provider = await startForgingProvider('gateway-env');
+});
+afterAll(() => provider?.close());
+beforeEach(() => {
+  output = captureOutput();
+});
+afterEach(() => output.restore());
+
+describe('Integration: login cookie settings from the environment', () => {
+  it('refuses to start on Lambda with COOKIE_SECURE=false', async () => {
+    await expect(
+      startEnvGateway(routeTable('https://id.example.com'), {
+        ...baseEnv,
+        COOKIE_SECURE: 'false',
+        AWS_LAMBDA_FUNCTION_NAME: 'gateway',
+      }),
+    ).rejects.toThrow('COOKIE_SECURE=false is for local http development and is refused on Lambda');
+  });
+
+  it('sets Domain from COOKIE_DOMAIN and drops Secure only for local http', async () => {
+    const gateway = await startEnvGateway(routeTable(provider.issuer), {
+      ...baseEnv,
+      COOKIE_SECURE: 'false',
+      COOKIE_DOMAIN: 'example.test',
+    });
+    try {
+      const start = await new Browser().request(
+        `http://localhost:${new URL(gateway.server.url).port}/auth/login`,
+      );
+
+      expect(start.status).toBe(302);
+      const [flow] = setCookiesOf(start);
+      expect(flow?.attributes.get('domain')).toBe('example.test');
+      expect(flow?.attributes.has('secure')).toBe(false);
+      expect(flow?.attributes.has('httponly')).toBe(true);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
