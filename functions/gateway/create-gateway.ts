@@ -80,7 +80,7 @@ export const createGateway = (deps: GatewayDependencies) => {
   ): Promise<FunctionUrlResult> => {
     const state = requestState(context);
     if (state.builtin === 'live') return liveness();
-    if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);
+    if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs, deps.logger);
     const matched = state.route;
     if (!matched) throw new Error('route middleware did not run');
     return proxyRequest(event, matched, state, {
