@@ -11,11 +11,18 @@ const SHELL_SETTINGS = [
   'REDIS_HOST',
   'DEMO_UPSTREAM_URL',
   'GATEWAY_INVOKE_MODE',
+  'DYNAMODB_ENDPOINT',
+  'GATEWAY_SESSIONS',
+  'GATEWAY_DATA_DIR',
+  'GATEWAY_LOCAL_LOGS',
+  'POWERTOOLS_DEV',
 ] as const;
 
 /**
  * `npm start` (`tsx dev/start.ts`) as its own process, on embedded defaults plus `env`; resolves
- * once it says it listens. `stop()` sends SIGTERM to that process only.
+ * once it says it listens. `stop()` sends SIGTERM to that process only. Sessions are kept in
+ * memory unless `env` says otherwise: test processes run side by side, and the data folder is
+ * one process's at a time.
  */
 export const spawnNpmStart = async (
   env: Readonly<Record<string, string>>,
@@ -25,7 +32,11 @@ export const spawnNpmStart = async (
   const child = spawn(
     process.execPath,
     [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'dev', 'start.ts')],
-    { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...inherited, GATEWAY_SESSIONS: 'memory', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   await new Promise<void>((resolve, reject) => {
