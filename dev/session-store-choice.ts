@@ -76,7 +76,7 @@ export const chooseSessionStore = (env: Env): SessionStoreChoice => {
   return {
     kind: 'dynalite',
     dataDir,
-    why: 'the default, GATEWAY_SESSIONS=local; GATEWAY_SESSIONS=memory forgets them on exit',
+    why: `${mode ? 'GATEWAY_SESSIONS=local' : 'the default, GATEWAY_SESSIONS=local'}; GATEWAY_SESSIONS=memory forgets them on exit`,
   };
 };
 

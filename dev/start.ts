@@ -7,7 +7,7 @@
  */
 import './lua-require-hook';
 import './awslambda-shim';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { loadConfig } from '../functions/gateway/config/load-config';
 import { helpIfAsked } from '../scripts/cli-help';
 import { banner } from './banner';
@@ -92,7 +92,10 @@ const startSessions = async (
   env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   env.SESSION_TABLE = table;
   await createSessionTable(dynamo.endpoint, table);
-  const where = dataDir ? `kept in ${relative(process.cwd(), dataDir) || '.'}` : 'in memory';
+  const shown = dataDir && relative(process.cwd(), dataDir);
+  const where = dataDir
+    ? `kept in ${shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : dataDir}`
+    : 'in memory';
   return {
     dynamo,
     description: `dynalite at ${dynamo.endpoint}, ${where}, table ${table} (${why})`,

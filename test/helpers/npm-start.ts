@@ -34,7 +34,11 @@ export const spawnNpmStart = async (
     [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'dev', 'start.ts')],
     {
       cwd: ROOT,
-      env: { ...inherited, GATEWAY_SESSIONS: 'memory', ...env },
+      env: {
+        ...inherited,
+        ...(env.DYNAMODB_ENDPOINT ? {} : { GATEWAY_SESSIONS: 'memory' }),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
