@@ -15,7 +15,7 @@ describe('Integration: --help on every script', () => {
     ['bench:proxy', 'usage: npm run bench:proxy'],
     ['soak', 'usage: npm run soak'],
   ])(
-    'npm run %s -- --help',
+    'npm run %s -- --help exits 0 with its usage',
     (script, usage) => {
       // Act
       const result = spawnSync('npm', ['run', '--silent', script, '--', '--help'], {
