@@ -1,11 +1,5 @@
 import type { GatewayConfig } from '../functions/gateway/config/schema';
-import {
-  examplePath,
-  protectedExample,
-  routeLines,
-  sessionArgumentsFor,
-  shellQuote,
-} from './route-hints';
+import { examplePath, protectedExample, routeLines, sessionArgumentsFor } from './route-hints';
 
 export interface BannerFacts {
   readonly url: string;
