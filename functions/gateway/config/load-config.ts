@@ -92,13 +92,17 @@ const isUpstreamProblemOf = (problem: string, labels: ReadonlySet<string>): bool
 export const checkConfig = (text: string, env: Env = process.env): ConfigCheck => {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
-    return {
-      ok: false,
-      // The first error is the cause; the rest are usually the parser losing its footing.
-      problems: document.errors
-        .slice(0, 3)
-        .map((error) => error.message.split('\n')[0] ?? error.message),
-    };
+    // The first error is the cause; the rest are usually the parser losing its footing.
+    const problems = document.errors
+      .slice(0, 3)
+      .map((error) => error.message.split('\n')[0] ?? error.message);
+    // The usual cause: an unquoted `{name}` path inside a `{ ... }` map reads as a nested map.
+    if (/Unexpected flow-map-start/.test(problems[0] ?? '')) {
+      problems.push(
+        'a value with { } inside a { ... } map must be quoted, for example path: "/users/{id}"',
+      );
+    }
+    return { ok: false, problems };
   }
   const problems: string[] = [];
   const raw: unknown = document.toJS();

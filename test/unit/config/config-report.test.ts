@@ -72,4 +72,10 @@ describe('Config check: one pass', () => {
       'routes[two].path: GET /a/{y} overlaps routes[one] (/a/{x})',
     ]);
   });
+
+  it('explains the usual YAML mistake: an unquoted {name} path inside a { ... } map', () => {
+    expect(problemsOf('routes:\n  - { id: a, path: /a/{id}, methods: [GET] }\n')).toContain(
+      'a value with { } inside a { ... } map must be quoted, for example path: "/users/{id}"',
+    );
+  });
 });
