@@ -99,7 +99,8 @@ export const chooseSessionSecret = (
   env: Env,
   store: SessionStoreChoice,
 ): { readonly secret?: string; readonly source: string } => {
-  if (env.SESSION_SECRET?.trim()) return { secret: env.SESSION_SECRET, source: 'SESSION_SECRET' };
+  if (env.SESSION_SECRET?.trim())
+    return { secret: env.SESSION_SECRET, source: 'SESSION_SECRET, from the environment' };
   if (store.kind === 'dynalite' || (store.kind === 'endpoint' && store.local)) {
     return {
       secret: LOCAL_DEFAULTS.sessionSecret,
