@@ -30,7 +30,7 @@ helpIfAsked(
 
 Measures what the gateway adds over a direct call and over http-proxy (1 KB JSON on loopback, 1
 and 10 in flight), bundled as the Lambda is. Prints a verdict per target: proxy overhead p50 below
-1 ms, and the peer's throughput within 1.5x of the gateway's. Creates no Redis keys.
+1 ms at 1 in flight (as Lambda serves), and the peer's throughput within 1.5x of the gateway's. Creates no Redis keys.
 Environment: BENCH_REQUESTS (per cell and round, default 3000), BENCH_ROUNDS (default 3).`,
 );
 
@@ -144,13 +144,13 @@ const main = async (): Promise<void> => {
       console.log(
         `  throughput peer/gateway: ${ratio(peerRow.rps / ours.rps)}  p50 gateway/peer: ${ratio(ours.p50 / peerRow.p50)}`,
       );
-      console.log(
-        verdict(`proxy overhead p50 (${inFlight} in flight)`, ours.p50 - direct.p50, {
-          op: '<',
-          limit: 1,
-          unit: 'ms',
-        }),
-      );
+      // Lambda serves one request at a time per container: the overhead target is for that case;
+      // at 10 in flight the added p50 is mostly queueing, judged by the throughput ratio instead.
+      if (inFlight === 1) {
+        console.log(
+          verdict('proxy overhead p50', ours.p50 - direct.p50, { op: '<', limit: 1, unit: 'ms' }),
+        );
+      }
       console.log(
         verdict(`peer/gateway throughput (${inFlight} in flight)`, peerRow.rps / ours.rps, {
           op: '<=',
