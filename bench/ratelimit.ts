@@ -17,9 +17,24 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { CircuitBreakerRateLimiter } from '../functions/gateway/ratelimit/circuit-breaker';
 import { RedisTokenBucket } from '../functions/gateway/ratelimit/redis-token-bucket';
 import { RefusalCache } from '../functions/gateway/ratelimit/refusal-cache';
-import { ratio, summarize } from './stats';
+import { helpIfAsked } from '../scripts/cli-help';
+import { ratio, summarize, verdict } from './stats';
+
+helpIfAsked(
+  process.argv.slice(2),
+  `usage: npm run bench:ratelimit
+
+Our Redis token bucket against rate-limiter-flexible on the same Redis, interleaved in one run:
+allowed traffic at 1 and 50 in flight, a flood on one bucket, and a 1000-request burst on a bucket
+of 100. Prints a verdict per target: at most one Redis round trip per decision, and exactly 100
+allowed of the burst. Every key it creates starts with bench-rl-<run id>: and is removed at the end.
+Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_DECISIONS (per round, default
+20000), BENCH_ROUNDS (default 3).`,
+);
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Every key of this run starts with it, so the run can remove exactly what it created. */
+const RUN_PREFIX = `bench-rl-${randomUUID()}:`;
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KEYS = 100;
@@ -76,7 +91,7 @@ const ours = (): Contender => {
   return Object.assign(contender, {
     client,
     limiter: ({ capacity, seconds }: Shape): Decide => {
-      const prefix = `gw-${randomUUID()}:`;
+      const prefix = `${RUN_PREFIX}gw-${randomUUID()}:`;
       const spec = { capacity, refillPerSecond: capacity / seconds, cost: 1 };
       return async (key) => (await bucket.take(prefix + key, spec)).allowed;
     },
@@ -94,7 +109,7 @@ const peer = (): Contender => {
         storeClient: client,
         points: capacity,
         duration: seconds,
-        keyPrefix: `rlf-${randomUUID()}`,
+        keyPrefix: `${RUN_PREFIX}rlf-${randomUUID()}`,
       });
       return async (key) => {
         try {
@@ -188,12 +203,14 @@ const cell = async (
     console.log(
       `  ratio ours/peer: throughput ${ratio(a.perSecond / b.perSecond)}  p50 ${ratio(a.p50 / b.p50)}  p99 ${ratio(a.p99 / b.p99)}  Redis time ${ratio(a.serverMicros / b.serverMicros)}`,
     );
+    // The per-request budget: at most one Redis round trip per decision.
+    console.log(
+      `  ${verdict(`round trips per decision, ${title.split(':')[0]} (${options.inFlight} in flight)`, a.roundTrips, { op: '<=', limit: 1, unit: '' }, 3)}`,
+    );
   }
 };
 
-const main = async (): Promise<void> => {
-  const contenders = [ours(), peer()];
-  const inspector = new Redis(REDIS_URL);
+const run = async (contenders: Contender[], inspector: Redis): Promise<void> => {
   await Promise.all([...contenders.map((c) => c.client.ping()), inspector.ping()]);
   console.log(
     `rate limit benchmark: ${REDIS_URL}, Node ${process.version}, ${ROUNDS} rounds of ${DECISIONS} decisions per scenario`,
@@ -237,9 +254,37 @@ const main = async (): Promise<void> => {
     console.log(
       `  ${contender.name.padEnd(24)} allowed ${allowed} (expected 100) ${allowed === 100 ? 'exact' : 'WRONG'}`,
     );
+    if (contender === contenders[0]) {
+      console.log(
+        `  ${verdict('burst of 1000 on a bucket of 100, allowed', allowed, { op: '=', limit: 100, unit: '' })}`,
+      );
+    }
   }
+};
 
-  await Promise.all([...contenders.map((c) => c.client.quit()), inspector.quit()]);
+/** Deletes every key this run created (SCAN by the run's prefix); returns how many. */
+const removeRunKeys = async (client: Redis): Promise<number> => {
+  let removed = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${RUN_PREFIX}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) removed += await client.unlink(...keys);
+  } while (cursor !== '0');
+  return removed;
+};
+
+const main = async (): Promise<void> => {
+  const contenders = [ours(), peer()];
+  const inspector = new Redis(REDIS_URL);
+  try {
+    await run(contenders, inspector);
+  } finally {
+    const removed = await removeRunKeys(inspector);
+    const left = await removeRunKeys(inspector);
+    console.log(`\ncleanup: removed ${removed} keys under ${RUN_PREFIX}; ${left} left`);
+    await Promise.all([...contenders.map((c) => c.client.quit()), inspector.quit()]);
+  }
 };
 
 main().catch((error: unknown) => {

@@ -18,8 +18,19 @@ import {
   DynamoDbSessionStore,
 } from '../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../functions/gateway/sessions/session-signer';
+import { helpIfAsked } from '../scripts/cli-help';
 import { SessionAdmin } from '../scripts/session-admin';
-import { ms, ratio, summarize } from './stats';
+import { ms, ratio, summarize, verdict } from './stats';
+
+helpIfAsked(
+  process.argv.slice(2),
+  `usage: npm run bench:sessions
+
+Measures session validation against a public route on the same chain (sequential requests,
+dynalite in this process): a cache hit and the cache off. Prints a verdict per target: no
+DynamoDB call per request on a cache hit, at most one with the cache off. Creates no Redis keys.
+Environment: BENCH_REQUESTS (default 3000).`,
+);
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const WARMUP = 300;
@@ -146,6 +157,22 @@ roles: { reader: [users:read] }
   );
   console.log(
     `cache off added p50: ${ms(cacheOff.p50 - publicRoute.p50)}  ratio p50 ${ratio(cacheOff.p50 / publicRoute.p50)}`,
+  );
+
+  // The per-request budget: no DynamoDB call on a cache hit, at most one on a miss.
+  console.log(
+    verdict('DynamoDB calls per request, cache hit', cacheHit.callsPerRequest, {
+      op: '=',
+      limit: 0,
+      unit: '',
+    }),
+  );
+  console.log(
+    verdict('DynamoDB calls per request, cache off', cacheOff.callsPerRequest, {
+      op: '<=',
+      limit: 1,
+      unit: '',
+    }),
   );
 
   client.destroy();

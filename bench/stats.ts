@@ -22,3 +22,26 @@ export const summarize = (samples: readonly number[]): Summary => {
 
 export const ms = (value: number): string => `${value.toFixed(3)} ms`;
 export const ratio = (value: number): string => `${value.toFixed(2)}x`;
+
+/** A target a benchmark checks its result against (a written budget, not a measured figure). */
+export interface Target {
+  readonly op: '<' | '<=' | '=';
+  readonly limit: number;
+  readonly unit: string;
+}
+
+/**
+ * One verdict line, `proxy overhead p50: 0.21 ms (target < 1 ms): met`, so that a run says
+ * whether it meets its targets without reading the tables.
+ */
+export const verdict = (name: string, value: number, target: Target, digits = 2): string => {
+  const met =
+    target.op === '<'
+      ? value < target.limit
+      : target.op === '<='
+        ? value <= target.limit
+        : value === target.limit;
+  const unit = target.unit === 'x' ? 'x' : ` ${target.unit}`;
+  const shown = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(digits)}${unit}`.trim();
+  return `${name}: ${shown(value)} (target ${target.op} ${shown(target.limit)}): ${met ? 'met' : 'missed'}`;
+};

@@ -3,7 +3,6 @@ import { Annotations, App, Duration, Validations } from 'aws-cdk-lib';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from '../functions/gateway/config/load-config';
-import { RouteTable } from '../functions/gateway/routing/route-table';
 import { gatewaySettings } from '../lib/gateway-settings';
 import { GatewayStack } from '../lib/gateway-stack';
 import { loopbackUpstreams } from '../lib/loopback-upstreams';
@@ -11,20 +10,31 @@ import { loopbackUpstreams } from '../lib/loopback-upstreams';
 const app = new App();
 // Every synth checks the stack against the AWS Solutions rules; an unacknowledged finding fails it.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-const settings = gatewaySettings((key) => app.node.tryGetContext(key), process.env);
 
-// A bad route table fails the synth, not the first cold start.
-const routeTable = loadConfig(settings.configPath, {
-  ...process.env,
-  ...settings.upstreamEnvironment,
-  // As the function sees them: login is on in the route table when the stack configures it.
-  ...(settings.oidc
-    ? { OIDC_ISSUER: settings.oidc.issuer, OIDC_CLIENT_ID: settings.oidc.clientId }
-    : {}),
-});
-// Compiled as the function compiles it at cold start, so overlapping routes and a public route
-// that reaches a protected route's upstream fail the synth too.
-new RouteTable(routeTable.routes, settings.configPath);
+/**
+ * The deploy's inputs: context settings and the route table. A mistake in them is the user's to
+ * fix, so it is printed as the list of problems alone (no stack trace) and the synth fails.
+ */
+const readInputs = () => {
+  try {
+    const settings = gatewaySettings((key) => app.node.tryGetContext(key), process.env);
+    // A bad route table fails the synth, not the first cold start: the same one-pass check the
+    // function runs, overlapping routes and a public route reaching a protected upstream included.
+    const routeTable = loadConfig(settings.configPath, {
+      ...process.env,
+      ...settings.upstreamEnvironment,
+      // As the function sees them: login is on in the route table when the stack configures it.
+      ...(settings.oidc
+        ? { OIDC_ISSUER: settings.oidc.issuer, OIDC_CLIENT_ID: settings.oidc.clientId }
+        : {}),
+    });
+    return { settings, routeTable };
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+};
+const { settings, routeTable } = readInputs();
 // The function outlives its slowest route by a margin, so a route timeout (a JSON 504) always
 // fires before Lambda's own timeout (a bare error).
 const slowestRouteMs = Math.max(...routeTable.routes.map((route) => route.timeout_ms));

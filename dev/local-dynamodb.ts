@@ -20,9 +20,21 @@ export const LOCAL_AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'local',
 } as const;
 
-/** dynalite, a real DynamoDB wire-protocol server, in this process and in memory. */
-export const startLocalDynamoDb = async (port = 0, host = '127.0.0.1'): Promise<LocalDynamoDb> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+/**
+ * dynalite, a real DynamoDB wire-protocol server, in this process: in memory, or kept in the
+ * LevelDB folder `path` (one process at a time).
+ */
+export const startLocalDynamoDb = async (
+  port = 0,
+  host = '127.0.0.1',
+  path?: string,
+): Promise<LocalDynamoDb> => {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path ? { path } : {}),
+  }) as Server;
   const listening = await listen(server, port, host);
   return { endpoint: listening.url, close: listening.close };
 };

@@ -4,7 +4,7 @@ import { type GatewayLogLevel, GatewayLogLevels } from './constructs/gateway-fun
 /**
  * Reserved concurrency of production stages: caps what a flood of the public URL can take from the
  * account (1000 by default, of which Lambda keeps 100 unreserved), and guarantees the gateway that
- * much. Size it from peak requests per second x p99 duration in seconds; see README "Deploy".
+ * much. Size it from peak requests per second x p99 duration in seconds; see docs/deployment.md ("Capping the public URL").
  */
 export const PRODUCTION_RESERVED_CONCURRENCY = 100;
 

@@ -32,7 +32,7 @@ export const acknowledgeGatewayFindings = (
   ack(
     parts.sessionSecret,
     'AwsSolutions-SMG4',
-    'Rotating the session secret is a two-key operation (current + previous) done by operators; see README.',
+    'Rotating the session secret is a two-key operation (current + previous) done by operators; see docs/sessions.md.',
   );
   if (parts.rotationRole) {
     ack(

@@ -5,35 +5,66 @@
  *   revoke <sessionId>
  *   list --user alice
  *
- * Store: `DYNAMODB_ENDPOINT` if set; else AWS when `AWS_REGION` or `AWS_PROFILE` is set; else the
- * local store `npm start` runs (port `DYNAMODB_PORT`, default 8000). Table: `SESSION_TABLE`.
- * Secret: `SESSION_SECRET` (the local default when talking to the local store).
+ * Store: chosen as `npm start` chooses it, from explicit settings only (`DYNAMODB_ENDPOINT`,
+ * `GATEWAY_SESSIONS=aws`; else the local store `npm start` runs on `DYNAMODB_PORT`, default 8000).
+ * Table: `SESSION_TABLE`. Secret: `SESSION_SECRET` (the development one for a local store).
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_DEFAULTS } from '../dev/local-defaults';
-import { LOCAL_AWS_ENV } from '../dev/local-dynamodb';
+import { examplePath, protectedExample } from '../dev/route-hints';
+import {
+  chooseSessionSecret,
+  chooseSessionStore,
+  localAwsDefaults,
+} from '../dev/session-store-choice';
 import { commaList } from '../functions/gateway/config/comma-list';
+import { checkConfigFile, DEFAULT_CONFIG_PATH } from '../functions/gateway/config/load-config';
 import { createDocumentClient } from '../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../functions/gateway/sessions/session-signer';
+import { helpIfAsked } from './cli-help';
 import { parseDurationSeconds } from './duration';
 import { SessionAdmin } from './session-admin';
 
-const usage = `usage:
+const usage = `
+usage:
   npm run session -- create --user <id> [--roles a,b] [--permissions x:y] [--ttl 8h] [--quiet]
   npm run session -- revoke <sessionId>
-  npm run session -- list --user <id>`;
+  npm run session -- list --user <id>
 
-const resolveStore = (env: NodeJS.ProcessEnv) => {
-  if (env.DYNAMODB_ENDPOINT) return { endpoint: env.DYNAMODB_ENDPOINT, local: false };
-  if (env.AWS_REGION || env.AWS_DEFAULT_REGION || env.AWS_PROFILE) return { local: false };
-  Object.assign(env, { ...LOCAL_AWS_ENV, ...env });
-  return {
-    endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT ?? LOCAL_DEFAULTS.dynamoDbPort}`,
-    local: true,
-  };
+create prints the cookie (--quiet: only its value), revoke marks a session revoked, list shows a
+user's sessions. The store is the one npm start uses: its local store on DYNAMODB_PORT (8000),
+or DYNAMODB_ENDPOINT, or AWS with GATEWAY_SESSIONS=aws (AWS_REGION / AWS_PROFILE as usual).
+SESSION_TABLE names the table; SESSION_SECRET signs (the development secret for a local store).
+The hints use GATEWAY_CONFIG (cookie name, a protected route) and GATEWAY_PORT.`;
+
+const resolveStore = (env: NodeJS.ProcessEnv): { endpoint?: string } => {
+  const choice = chooseSessionStore(env);
+  if (choice.kind === 'aws') return {};
+  if (choice.kind === 'endpoint') {
+    if (choice.local) localAwsDefaults(env);
+    return { endpoint: choice.endpoint };
+  }
+  localAwsDefaults(env);
+  return { endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT ?? LOCAL_DEFAULTS.dynamoDbPort}` };
+};
+
+/** The cookie line and a curl line for it, from the route table the gateway serves. */
+const tryIt = (env: NodeJS.ProcessEnv, token: string): string => {
+  const path = env.GATEWAY_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const checked = checkConfigFile(path, { DEMO_UPSTREAM_URL: 'http://demo', ...env });
+  if (!checked.ok) {
+    return `  cookie:     ${token} (under the route table's cookie name: ${path} does not load; npm run check-config says why)`;
+  }
+  const cookie = `${checked.config.sessions.cookie_name}=${token}`;
+  const route = protectedExample(checked.config);
+  const url = `http://127.0.0.1:${env.GATEWAY_PORT ?? LOCAL_DEFAULTS.gatewayPort}`;
+  return route
+    ? `  cookie:     ${cookie}\nTry it:\n  curl -i --cookie '${cookie}' ${url}${examplePath(route)}`
+    : `  cookie:     ${cookie}\n  (${path} has no route that needs a session)`;
 };
 
 const main = async (argv: string[]): Promise<number> => {
+  helpIfAsked(argv, usage);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // A session id is base64url: one in 64 begins with '-', which parseArgs would take for an
   // option. The id after `revoke` is therefore taken as it is, before options are parsed.
@@ -53,9 +84,11 @@ const main = async (argv: string[]): Promise<number> => {
   const [command, parsedArgument] = positionals;
   const argument = revokeId ? second : parsedArgument;
   const env = process.env;
+  const choice = chooseSessionStore(env);
   const store = resolveStore(env);
-  const secret = env.SESSION_SECRET ?? (store.local ? LOCAL_DEFAULTS.sessionSecret : undefined);
-  if (!secret) throw new Error('SESSION_SECRET is required to sign sessions for this store');
+  const { secret, source } = chooseSessionSecret(env, choice);
+  if (!secret)
+    throw new Error(`SESSION_SECRET is required to sign sessions for this store (${source})`);
   const tableName = env.SESSION_TABLE ?? LOCAL_DEFAULTS.sessionTable;
   const client = createDocumentClient({
     ...(store.endpoint ? { endpoint: store.endpoint } : {}),
@@ -81,9 +114,7 @@ const main = async (argv: string[]): Promise<number> => {
   session id: ${record.sessionId}
   roles:      ${record.roles.join(', ') || '(none)'}
   expires:    ${new Date(record.expiresAt * 1000).toISOString()}
-  cookie:     session_token=${token}
-Try it:
-  curl -i --cookie 'session_token=${token}' http://127.0.0.1:${env.GATEWAY_PORT ?? LOCAL_DEFAULTS.gatewayPort}/api/users/1`);
+${tryIt(env, token)}`);
       return 0;
     }
     if (command === 'revoke' && argument) {
@@ -106,7 +137,7 @@ Try it:
       }
       return 0;
     }
-    console.error(usage);
+    console.error(usage.trim());
     return 2;
   } finally {
     client.destroy();
@@ -119,7 +150,7 @@ main(process.argv.slice(2)).then(
     const name = error instanceof Error ? error.name : '';
     const hint =
       name === 'ResourceNotFoundException' || (error as { code?: string }).code === 'ECONNREFUSED'
-        ? ' (is `npm start` running, or DYNAMODB_ENDPOINT / AWS settings pointing at your store?)'
+        ? ' (is `npm start` running, or DYNAMODB_ENDPOINT / GATEWAY_SESSIONS=aws pointing at your store?)'
         : '';
     console.error(`session: ${error instanceof Error ? error.message : String(error)}${hint}`);
     process.exit(1);

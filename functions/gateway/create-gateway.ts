@@ -103,7 +103,7 @@ export const createGateway = (deps: GatewayDependencies) => {
   ): Promise<FunctionUrlResult> => {
     const state = requestState(context);
     if (state.builtin === 'live') return liveness();
-    if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs);
+    if (state.builtin === 'ready') return readiness(checks, readinessTimeoutMs, deps.logger);
     if (state.preflight) return { statusCode: 204, headers: { ...state.preflight.headers } };
     if (state.builtin === 'auth' && deps.login) return deps.login.routes.handle(event, state);
     const matched = state.route;

@@ -1,6 +1,7 @@
 import { wireLogin } from './auth/login-wiring';
 import { loadConfig } from './config/load-config';
 import { createGateway, type GatewayHandler } from './create-gateway';
+import type { ReadinessCheck } from './health/readiness';
 import { clientAddressFromEnv } from './http/client-address';
 import { emfMetrics } from './observability/emf-metrics';
 import { fanOutMetrics, type GatewayMetrics } from './observability/gateway-metrics';
@@ -12,6 +13,20 @@ import { wireRateLimiter } from './ratelimit/rate-limit-wiring';
 import { redisSettingsFromEnv } from './ratelimit/redis-settings';
 import { sessionSettingsFromEnv } from './sessions/session-settings';
 import { wireSessions } from './sessions/session-wiring';
+
+/**
+ * Without a secret every protected route answers 401, so the gateway is not ready to serve them;
+ * `/health/ready` says so instead of reporting ready.
+ */
+const missingSessionSecret: ReadinessCheck = {
+  name: 'session_secret',
+  check: async () => {
+    throw Object.assign(
+      new Error('SESSION_SECRET is not set: every route with auth_required answers 401'),
+      { reason: 'not_configured', code: 'SESSION_SECRET_MISSING' },
+    );
+  },
+};
 
 export interface WireOptions {
   /** Another place for the measurements, next to CloudWatch EMF (the local server's Prometheus). */
@@ -46,7 +61,8 @@ export const wireGatewayFromEnv = async (options: WireOptions = {}): Promise<Gat
         tracing,
       )
     : undefined;
-  if (!sessions && config.routes.some((route) => route.auth_required)) {
+  const needsSessions = config.routes.some((route) => route.auth_required);
+  if (!sessions && needsSessions) {
     logger.warn('SESSION_SECRET is not set: every route with auth_required answers 401');
   }
 
@@ -72,8 +88,9 @@ export const wireGatewayFromEnv = async (options: WireOptions = {}): Promise<Gat
     clientAddress: clientAddressFromEnv(),
     streaming: streamingFromEnv(),
     tracing,
-    readinessChecks: [sessions?.readinessCheck, rateLimits.readinessCheck].filter(
-      (check) => check !== undefined,
-    ),
+    readinessChecks: [
+      sessions?.readinessCheck ?? (needsSessions ? missingSessionSecret : undefined),
+      rateLimits.readinessCheck,
+    ].filter((check) => check !== undefined),
   });
 };

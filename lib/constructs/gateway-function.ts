@@ -28,7 +28,7 @@ import type { Construct } from 'constructs';
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
 export interface GatewayFunctionProps {
-  /** Route table bundled with the function, relative to the repository root. @default 'config/gateway.yml' */
+  /** Route table bundled with the function: absolute, or relative to the repository root. @default 'config/gateway.yml' */
   readonly configPath?: string;
   /** @default 1024 */
   readonly memorySize?: number;
@@ -149,9 +149,11 @@ export class GatewayFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
+          // An absolute path is taken as it is; a relative one from the project root, where
+          // `cdk synth` runs and reads it for the config check.
           afterBundling: (inputDir: string, outputDir: string) => [
             `mkdir -p "${outputDir}/config"`,
-            `cp "${path.join(inputDir, configPath)}" "${outputDir}/config/gateway.yml"`,
+            `cp "${path.resolve(inputDir, configPath)}" "${outputDir}/config/gateway.yml"`,
           ],
         },
       },

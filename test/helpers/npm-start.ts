@@ -16,11 +16,18 @@ const SHELL_SETTINGS = [
   'OIDC_CLIENT_SECRET',
   'COOKIE_SECURE',
   'COOKIE_DOMAIN',
+  'DYNAMODB_ENDPOINT',
+  'GATEWAY_SESSIONS',
+  'GATEWAY_DATA_DIR',
+  'GATEWAY_LOCAL_LOGS',
+  'POWERTOOLS_DEV',
 ] as const;
 
 /**
  * `npm start` (`tsx dev/start.ts`) as its own process, on embedded defaults plus `env`; resolves
- * once it says it listens. `stop()` sends SIGTERM to that process only.
+ * once it says it listens. `stop()` sends SIGTERM to that process only. Sessions are kept in
+ * memory unless `env` says otherwise: test processes run side by side, and the data folder is
+ * one process's at a time.
  */
 export const spawnNpmStart = async (
   env: Readonly<Record<string, string>>,
@@ -30,7 +37,15 @@ export const spawnNpmStart = async (
   const child = spawn(
     process.execPath,
     [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'dev', 'start.ts')],
-    { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: {
+        ...inherited,
+        ...(env.DYNAMODB_ENDPOINT ? {} : { GATEWAY_SESSIONS: 'memory' }),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   await new Promise<void>((resolve, reject) => {

@@ -233,7 +233,7 @@ routes:
     expect(upstream.seen).toHaveLength(0);
     expect(output.json()).toContainEqual(
       expect.objectContaining({
-        message: 'request refused',
+        message: 'request',
         error_code: 'bad_request',
         reason: 'invalid_header_value',
       }),

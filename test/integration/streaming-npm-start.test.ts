@@ -4,7 +4,7 @@ import { spawnNpmStart } from '../helpers/npm-start';
 
 /**
  * `GATEWAY_INVOKE_MODE=RESPONSE_STREAM npm start` and `curl -N localhost:PORT/stream/events`,
- * as the README tells a user to try it: the shipped route table's `stream: true` route, the
+ * as docs/proxying.md tells a user to try it: the shipped route table's `stream: true` route, the
  * process `npm start` runs, curl's own output. The demo upstream is replaced by one that sends
  * one event and waits for the test to have seen it, so "as they come" needs no timing guess.
  */

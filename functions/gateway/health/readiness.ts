@@ -1,6 +1,7 @@
 import { jsonResult } from '../http/json-result';
 import type { FunctionUrlResult } from '../http/types';
 import { withDeadline } from '../http/with-deadline';
+import { rootCause } from '../observability/root-cause';
 
 /** A dependency the gateway needs to serve (the session table, the rate-limit cache). */
 export interface ReadinessCheck {
@@ -17,9 +18,10 @@ export interface ReadinessCheck {
  * - `timeout`: it did not answer within the deadline (paused, black-holed, overloaded, slow);
  * - `refused`: nothing accepts connections at its address (stopped);
  * - `unavailable`: no connection for another reason (reset, closed, name or route not found);
- * - `error`: it answered, with an error (credentials, permissions, a missing table).
+ * - `error`: it answered, with an error (credentials, permissions, a missing table);
+ * - `not_configured`: a setting it needs is missing (no `SESSION_SECRET` while routes need sessions).
  */
-export type ReadinessReason = 'timeout' | 'refused' | 'unavailable' | 'error';
+export type ReadinessReason = 'timeout' | 'refused' | 'unavailable' | 'error' | 'not_configured';
 
 export interface DependencyState {
   status: 'up' | 'down';
@@ -38,7 +40,13 @@ const NO_CONNECTION = new Set([
   'ENETUNREACH',
 ]);
 const TIMED_OUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
-const REASONS: ReadonlySet<unknown> = new Set(['timeout', 'refused', 'unavailable', 'error']);
+const REASONS: ReadonlySet<unknown> = new Set([
+  'timeout',
+  'refused',
+  'unavailable',
+  'error',
+  'not_configured',
+]);
 
 /**
  * The reason a failed check shows, from the error it threw: the socket error code anywhere in the
@@ -64,7 +72,16 @@ export const readinessReason = (error: unknown): ReadinessReason => {
   return named ?? 'error';
 };
 
-const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<DependencyState> => {
+/** Where a failed check's cause goes: the response shows only its reason. */
+export interface ReadinessLog {
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+const runCheck = async (
+  check: ReadinessCheck,
+  timeoutMs: number,
+  log?: ReadinessLog,
+): Promise<DependencyState> => {
   const started = performance.now();
   const signal = AbortSignal.timeout(timeoutMs);
   try {
@@ -72,11 +89,9 @@ const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<Depen
     await withDeadline(check.check(signal), signal);
     return { status: 'up', latency_ms: Math.round(performance.now() - started) };
   } catch (error) {
-    return {
-      status: 'down',
-      latency_ms: Math.round(performance.now() - started),
-      reason: signal.aborted ? 'timeout' : readinessReason(error),
-    };
+    const reason = signal.aborted ? 'timeout' : readinessReason(error);
+    log?.warn('readiness check failed', { dependency: check.name, reason, ...rootCause(error) });
+    return { status: 'down', latency_ms: Math.round(performance.now() - started), reason };
   }
 };
 
@@ -84,9 +99,10 @@ const runCheck = async (check: ReadinessCheck, timeoutMs: number): Promise<Depen
 export const readiness = async (
   checks: readonly ReadinessCheck[],
   timeoutMs: number,
+  log?: ReadinessLog,
 ): Promise<FunctionUrlResult> => {
   const results = await Promise.all(
-    checks.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const),
+    checks.map(async (check) => [check.name, await runCheck(check, timeoutMs, log)] as const),
   );
   const ready = results.every(([, state]) => state.status === 'up');
   return jsonResult(ready ? 200 : 503, {

@@ -53,6 +53,8 @@ export interface RequestState {
   upstreamBody?: { destroy(): void };
   /** Milliseconds spent waiting on the upstream, when it was called. */
   upstreamMs?: number;
+  /** Why the request was answered with an error (`error_code`, `reason`), for the access log. */
+  error?: { readonly code: string; readonly reason?: string };
 }
 
 /**

@@ -33,6 +33,8 @@ export const accessLog = (options: {
 
     options.logger.info('request', {
       method: request.event?.requestContext?.http?.method,
+      // The raw path, without the query (which may carry credentials).
+      path: request.event?.rawPath,
       route: routeId,
       status,
       latency_ms: Number(latencyMs.toFixed(2)),
@@ -44,6 +46,8 @@ export const accessLog = (options: {
       rate_limit_shadow: state?.rateLimit?.shadow,
       auth:
         state?.auth ?? (state?.route?.route.config.auth_required === false ? 'public' : undefined),
+      error_code: state?.error?.code,
+      reason: state?.error?.reason,
     });
 
     options.metrics.request({ routeId, status, latencyMs, upstreamMs: state?.upstreamMs });

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { asGatewayError, errorResult } from '../http/error-result';
 import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
+import { rootCause } from '../observability/root-cause';
 
 /**
  * The one place errors become responses: every error, typed or not, turns into the JSON contract.
@@ -14,14 +15,21 @@ export const errorResponse = (options: {
   const errorResponseOnError = (request: GatewayRequest): void => {
     const error = asGatewayError(request.error);
     const correlationId = request.context.gateway?.correlationId ?? request.context.awsRequestId;
+    // A 4xx is the client's doing: the access-log line says why, and nothing else is logged. A
+    // 5xx also gets an ERROR line with the cause, its innermost error at the top level.
+    if (request.context.gateway) {
+      request.context.gateway.error = {
+        code: error.code,
+        ...(error.reason ? { reason: error.reason } : {}),
+      };
+    }
     if (error.statusCode >= 500) {
       options.logger.error('request failed', {
         error_code: error.code,
         reason: error.reason,
+        ...rootCause(error.cause ?? error),
         error: error.cause ?? error,
       });
-    } else {
-      options.logger.info('request refused', { error_code: error.code, reason: error.reason });
     }
     if (error.statusCode === 401 || error.statusCode === 403) {
       const reason = error.reason ?? error.code;

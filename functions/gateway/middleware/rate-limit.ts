@@ -5,6 +5,7 @@ import { RateLimitedError, UnavailableError } from '../http/errors';
 import { Header } from '../http/header-names';
 import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
+import { rootCause } from '../observability/root-cause';
 import { bucketKey, limitKey } from '../ratelimit/bucket-key';
 import {
   limitHeaders,
@@ -134,7 +135,7 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
     options.logger.warn('rate limiter failed; request let through (fail_open)', {
       reason: `redis_${failure}`,
       // The circuit breaker's refusals are expected while it is open: no stack for those.
-      ...(failure === 'circuit_open' ? {} : { error }),
+      ...(failure === 'circuit_open' ? {} : { ...rootCause(error), error }),
     });
     options.metrics.rateLimitFailOpen(route.id);
     options.metrics.dependencyError('redis');

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { rootCause } from '../observability/root-cause';
 import { rateLimitedReread } from '../secrets/rate-limited-reread';
 import { redisAuthTokenFrom } from '../secrets/redis-auth-token';
 import type { SecretSource } from '../secrets/secret-source';
@@ -61,6 +62,7 @@ export const followAuthTokenRotation = (
           logger.error('redis auth token could not be read again', {
             dependency: 'redis',
             source: source.description,
+            ...rootCause(readError),
             error: readError instanceof Error ? readError.message : String(readError),
           }),
       );

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/config-error';
 import { type HttpMethod, isHttpMethod } from '../config/http-methods';
+import { routeLabel } from '../config/route-label';
 import type { RouteConfig } from '../config/schema';
 import { compareRank } from './route-rank';
 import type { CompiledRoute, Segment } from './route-types';
@@ -51,37 +52,58 @@ export const shapeOf = (route: CompiledRoute): string =>
   (route.prefix ? '/*' : '');
 
 /**
- * Compiles the route table once, ordered most specific first: at each segment a literal beats a
- * parameter, which beats a trailing `/*`; an exact end beats a prefix. Two routes of the same shape
- * that share a method would make the winner depend on file order, so they are refused.
+ * What is wrong with a route table as a whole: two routes of one shape sharing a method (the
+ * winner would depend on file order), a repeated id, and a route that reaches a better-protected
+ * route's upstream. `indexes` are the routes' positions in the file (some may have been left out
+ * for problems of their own), so each problem names the route as the file does.
  */
-export const compileRoutes = (
+export const routeTableProblems = (
   routes: readonly RouteConfig[],
-  source = 'routes',
-): CompiledRoute[] => {
+  indexes: readonly number[] = routes.map((_, i) => i),
+): string[] => {
   const compiled = routes.map(compileRoute);
+  const labels = routes.map((route, i) => routeLabel(route, indexes[i] ?? i));
   const problems: string[] = [];
   const seenIds = new Map<string, number>();
   const seenShapes = new Map<string, number>();
   compiled.forEach((route, index) => {
+    const label = labels[index] as string;
     const idOwner = seenIds.get(route.id);
-    if (idOwner !== undefined)
-      problems.push(`routes[${index}].id: "${route.id}" is already used by routes[${idOwner}]`);
+    if (idOwner !== undefined) {
+      // Both carry the id, so name them by position.
+      problems.push(
+        `routes[${indexes[index] ?? index}].id: "${route.id}" is already used by routes[${indexes[idOwner] ?? idOwner}]`,
+      );
+    }
     seenIds.set(route.id, index);
     for (const method of route.config.methods) {
       const key = `${method} ${shapeOf(route)}`;
       const owner = seenShapes.get(key);
       if (owner !== undefined) {
         problems.push(
-          `routes[${index}].path: ${method} ${route.config.path} overlaps routes[${owner}] (${routes[owner]?.path})`,
+          `${label}.path: ${method} ${route.config.path} overlaps ${labels[owner]} (${routes[owner]?.path})`,
         );
       }
       seenShapes.set(key, index);
     }
   });
-  problems.push(...upstreamReachProblems(compiled));
+  problems.push(...upstreamReachProblems(compiled, labels));
+  return problems;
+};
+
+/**
+ * Compiles the route table once, ordered most specific first: at each segment a literal beats a
+ * parameter, which beats a trailing `/*`; an exact end beats a prefix. A table with problems (see
+ * `routeTableProblems`) is refused.
+ */
+export const compileRoutes = (
+  routes: readonly RouteConfig[],
+  source = 'routes',
+): CompiledRoute[] => {
+  const problems = routeTableProblems(routes);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return compiled
+  return routes
+    .map(compileRoute)
     .map((route, order) => ({ route, order }))
     .sort((a, b) => compareRank(a.route.rank, b.route.rank) || a.order - b.order)
     .map(({ route }) => route);

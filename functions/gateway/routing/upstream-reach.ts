@@ -97,7 +97,10 @@ const describe = (pattern: UpstreamPattern): string =>
  * or `GET` and `PUT` routes of one path) is fine. Methods are not compared otherwise: an upstream
  * that serves GET on a path usually serves its other methods there too.
  */
-export const upstreamReachProblems = (routes: readonly CompiledRoute[]): string[] => {
+export const upstreamReachProblems = (
+  routes: readonly CompiledRoute[],
+  labels: readonly string[] = routes.map((route) => `routes[${route.id}]`),
+): string[] => {
   const patterns = routes.map(upstreamPattern);
   const problems: string[] = [];
   routes.forEach((weaker, i) => {
@@ -109,7 +112,7 @@ export const upstreamReachProblems = (routes: readonly CompiledRoute[]): string[
       const [from, to] = [patterns[i] as UpstreamPattern, patterns[j] as UpstreamPattern];
       if (!patternsMeet(from, to) || shieldedBy(protectedRoute, weaker)) return;
       problems.push(
-        `route "${weaker.id}" (${weaker.config.path}) reaches ${describe(to)}, the upstream of route "${protectedRoute.id}" (${protectedRoute.config.path}), without ${skipped}: give it an upstream path of its own, or set allow_overlap: true on "${weaker.id}" if that is intended`,
+        `${labels[i]}.upstream: route "${weaker.id}" (${weaker.config.path}) reaches ${describe(to)}, the upstream of route "${protectedRoute.id}" (${protectedRoute.config.path}), without ${skipped}: give it an upstream path of its own, or set allow_overlap: true on "${weaker.id}" if that is intended`,
       );
     });
   });

@@ -32,10 +32,13 @@ describe('Config: parseConfig', () => {
     // Act
     const problems = problemsOf(yaml);
 
-    // Assess
-    expect(problems).toEqual([
+    // Assess: the three identical routes also overlap, reported in the same pass
+    expect(problems).toContain(
       'routes[3].methods[0]: "FETCH" is not an HTTP method (use GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS)',
-    ]);
+    );
+    expect(problems).toContain(
+      'routes[1].path: GET /api/users/{id} overlaps routes[0] (/api/users/{id})',
+    );
   });
 
   it('applies the documented defaults', () => {
@@ -98,7 +101,7 @@ describe('Config: parseConfig', () => {
 
   it('refuses unknown fields so typos do not pass silently', () => {
     expect(problemsOf(`routes:${route('    auth_requird: false')}`)).toEqual([
-      'routes[0]: Unrecognized key: "auth_requird"',
+      'routes[0].auth_requird: unknown field; did you mean auth_required?',
     ]);
   });
 
@@ -140,7 +143,9 @@ describe('Config: parseConfig', () => {
   it('names an unset environment variable instead of building a broken URL', () => {
     expect(
       problemsOf(`routes:\n  - { path: /a, methods: [GET], upstream: "\${USERS_SERVICE_URL}" }\n`),
-    ).toEqual(['routes[0].upstream: environment variable USERS_SERVICE_URL is not set']);
+    ).toEqual([
+      `routes[0].upstream: environment variable USERS_SERVICE_URL is not set (set it, or give a fallback: \${USERS_SERVICE_URL:-http://...})`,
+    ]);
   });
 
   it('refuses a strip_prefix that is not a whole-segment prefix of the path', () => {
@@ -211,7 +216,7 @@ describe('Config: loadConfig', () => {
 
   it('names the file when it cannot be read', () => {
     expect(() => loadConfig('/nonexistent/gateway.yml', {})).toThrow(
-      'Invalid gateway config /nonexistent/gateway.yml:\n  - cannot read the file (ENOENT)',
+      'Invalid gateway config /nonexistent/gateway.yml (1 problem):\n  - cannot read the file (ENOENT)',
     );
   });
 

@@ -101,7 +101,7 @@ describe('Middleware: sessionValidation', () => {
       message: 'A valid session is required',
     });
     expect(upstream.requests).toHaveLength(0);
-    expect(output.json().find((line) => line.message === 'request refused')).toMatchObject({
+    expect(output.json().find((line) => line.message === 'request')).toMatchObject({
       reason,
     });
   });
@@ -114,7 +114,7 @@ describe('Middleware: sessionValidation', () => {
     );
 
     expect(result.statusCode).toBe(401);
-    expect(output.json().find((line) => line.message === 'request refused')).toMatchObject({
+    expect(output.json().find((line) => line.message === 'request')).toMatchObject({
       reason: 'expired',
     });
   });
@@ -127,7 +127,7 @@ describe('Middleware: sessionValidation', () => {
     );
 
     expect(result.statusCode).toBe(401);
-    expect(output.json().find((line) => line.message === 'request refused')).toMatchObject({
+    expect(output.json().find((line) => line.message === 'request')).toMatchObject({
       reason: 'revoked',
     });
   });
