@@ -12,6 +12,7 @@ interface Def {
   readonly type: string;
   readonly innerType?: Schema;
   readonly in?: Schema;
+  readonly out?: Schema;
   readonly element?: Schema;
   readonly valueType?: Schema;
   readonly options?: readonly Schema[];
@@ -28,7 +29,12 @@ const WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'readon
 const alternatives = (schema: Schema): Schema[] => {
   const def = defOf(schema);
   if (WRAPPERS.has(def.type) && def.innerType) return alternatives(def.innerType);
-  if (def.type === 'pipe' && def.in) return alternatives(def.in);
+  if (def.type === 'pipe' && def.in) {
+    // `z.preprocess(fn, schema)` is a pipe from a transform into the schema that checks the
+    // value: the shape to describe is that schema's. Other pipes are described by their input.
+    if (defOf(def.in).type === 'transform' && def.out) return alternatives(def.out);
+    return alternatives(def.in);
+  }
   if (def.type === 'union' && def.options) return def.options.flatMap(alternatives);
   return [schema];
 };
@@ -87,6 +93,9 @@ export const describeAccepted = (schema: Schema): string => {
   const values = def.values ?? (def.entries ? Object.values(def.entries) : undefined);
   if ((def.type === 'literal' || def.type === 'enum') && values) {
     return values.map((value) => JSON.stringify(value)).join(' or ');
+  }
+  if (def.type === 'array' && def.element) {
+    return defOf(def.element).type === 'object' ? 'a list of such objects' : 'a list';
   }
   return def.type === 'int' || def.type === 'number' ? 'a number' : `a ${def.type}`;
 };

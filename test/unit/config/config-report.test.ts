@@ -21,7 +21,7 @@ describe('Config check: one pass', () => {
       'routes[users].methods[1]: "FETCH" is not an HTTP method (use GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS)',
       'routes[users].rate_limit.refil_per_second: unknown field; did you mean refill_per_second?',
       'routes[orders].rate_limit.scope: "users" is not one of user, ip, route, global',
-      'routes[reports].rate_limit: true is not accepted: write the settings, an object { capacity, refill_per_second, scope?, cost?, on_error? }, or false to turn it off',
+      'routes[reports].rate_limit: true is not accepted: write the settings, an object { capacity, refill_per_second, scope?, cost?, on_error?, mode? }, or a list of such objects, or false to turn it off',
       expect.stringMatching(
         /^routes\[public-orders\]\.upstream: route "public-orders" \(\/public\/\*\) reaches http:\/\/orders\.internal:8080\/api\/orders\/\{id\}, the upstream of route "orders"/,
       ),

@@ -27,7 +27,7 @@ describe('Config: CORS', () => {
 
     expect(problems).toEqual([
       expect.stringMatching(
-        /^routes\[0\]\.cors\.allow_origins: route "users" \(routes\[0\]\): "\*" cannot be combined with allow_credentials: true/,
+        /^routes\[users\]\.cors\.allow_origins: route "users" \(routes\[0\]\): "\*" cannot be combined with allow_credentials: true/,
       ),
     ]);
   });
@@ -46,7 +46,7 @@ describe('Config: CORS', () => {
 
     expect(problems).toEqual([
       expect.stringMatching(
-        /^routes\[0\]\.cors\.allow_headers: route "users" .*"\*" means any header only without allow_credentials/,
+        /^routes\[users\]\.cors\.allow_headers: route "users" .*"\*" means any header only without allow_credentials/,
       ),
     ]);
     expect(config.routes[0]?.cors).toMatchObject({ allow_headers: ['*'], expose_headers: ['*'] });
@@ -72,7 +72,7 @@ describe('Config: CORS', () => {
     const problems = problemsOf(users(`    cors: { allow_origins: ["${origin}"] }`));
 
     expect(problems).toEqual([
-      expect.stringMatching(/^routes\[0\]\.cors\.allow_origins\[0\]: .* is not an origin/),
+      expect.stringMatching(/^routes\[users\]\.cors\.allow_origins\[0\]: .* is not an origin/),
     ]);
   });
 
@@ -112,9 +112,11 @@ describe('Config: per-method permissions', () => {
 
     expect(problems).toEqual([
       expect.stringMatching(
-        /^routes\[0\]\.permissions\.DELETE: route "users" .*not one of the route's methods/,
+        /^routes\[users\]\.permissions\.DELETE: route "users" .*not one of the route's methods/,
       ),
-      expect.stringMatching(/^routes\[0\]\.permissions\.HEAD: route "users" .*HEAD follows GET/),
+      expect.stringMatching(
+        /^routes\[users\]\.permissions\.HEAD: route "users" .*HEAD follows GET/,
+      ),
     ]);
   });
 
@@ -122,7 +124,7 @@ describe('Config: per-method permissions', () => {
     const problems = problemsOf(users('    auth_required: false\n    permissions: { GET: [a] }'));
 
     expect(problems).toEqual([
-      expect.stringMatching(/^routes\[0\]\.permissions: permissions need auth_required/),
+      expect.stringMatching(/^routes\[users\]\.permissions: permissions need auth_required/),
     ]);
   });
 });
@@ -152,7 +154,7 @@ describe('Config: rate limit lists and shadow mode', () => {
 
     expect(problems).toEqual([
       expect.stringMatching(
-        /^routes\[0\]\.rate_limit: route "users" .*must share one scope \(got user, route\)/,
+        /^routes\[users\]\.rate_limit: route "users" .*must share one scope \(got user, route\)/,
       ),
     ]);
   });
@@ -190,23 +192,23 @@ describe('Config: the middleware: [auth, ratelimit] spelling', () => {
   it.each([
     [
       '    middleware: [auth]\n    auth_required: false',
-      /^routes\[0\]\.auth_required: false contradicts middleware: \[auth\]/,
+      /^routes\[users\]\.auth_required: false contradicts middleware: \[auth\]/,
     ],
     [
       '    middleware: [ratelimit]\n    auth_required: true',
-      /^routes\[0\]\.auth_required: true contradicts middleware: \[ratelimit\]/,
+      /^routes\[users\]\.auth_required: true contradicts middleware: \[ratelimit\]/,
     ],
     [
       '    middleware: [auth, ratelimit]\n    rate_limit: false',
-      /^routes\[0\]\.rate_limit: false contradicts middleware/,
+      /^routes\[users\]\.rate_limit: false contradicts middleware/,
     ],
     [
       '    middleware: [auth]\n    rate_limit: { capacity: 1, refill_per_second: 1 }',
-      /^routes\[0\]\.rate_limit: contradicts middleware: \[auth\]/,
+      /^routes\[users\]\.rate_limit: contradicts middleware: \[auth\]/,
     ],
     [
       '    middleware: [auth, jwt]',
-      /^routes\[0\]\.middleware\[1\]: "jwt" is not a middleware name/,
+      /^routes\[users\]\.middleware\[1\]: "jwt" is not one of auth, ratelimit/,
     ],
   ])('refuses a contradiction or unknown name: %s', (fields, message) => {
     expect(problemsOf(seed(fields))).toEqual([expect.stringMatching(message)]);
@@ -216,7 +218,9 @@ describe('Config: the middleware: [auth, ratelimit] spelling', () => {
     const problems = problemsOf(seed('    middleware: [auth, ratelimit]', ''));
 
     expect(problems).toEqual([
-      expect.stringMatching(/^routes\[0\]\.middleware: route "users" .*ratelimit needs a limit/),
+      expect.stringMatching(
+        /^routes\[users\]\.middleware: route "users" .*ratelimit needs a limit/,
+      ),
     ]);
   });
 });
