@@ -23,11 +23,15 @@ export const startForgingProvider = async (
   Listening & {
     issuer: string;
     forge: (compose: (correct: Claims) => Claims) => void;
+    /** Sign the next tokens with a key the provider does not publish (same `kid`). */
+    signWithUnpublishedKey: (unpublished: boolean) => void;
     tokenRequests: () => number;
   }
 > => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = 'forging-key';
+  const unpublished = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  let useUnpublished = false;
   let compose: (correct: Claims) => Claims = (correct) => correct;
   let nonce = '';
   let tokenRequests = 0;
@@ -74,7 +78,7 @@ export const startForgingProvider = async (
         access_token: 'forged-access-token',
         token_type: 'Bearer',
         expires_in: 300,
-        id_token: signJwt(privateKey, kid, compose(correct)),
+        id_token: signJwt(useUnpublished ? unpublished : privateKey, kid, compose(correct)),
       });
     } else {
       response.writeHead(404).end();
@@ -85,6 +89,9 @@ export const startForgingProvider = async (
     issuer,
     forge: (next) => {
       compose = next;
+    },
+    signWithUnpublishedKey: (next) => {
+      useUnpublished = next;
     },
     tokenRequests: () => tokenRequests,
   };

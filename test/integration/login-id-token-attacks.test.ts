@@ -83,6 +83,21 @@ const callbackWithForgedToken = async () => {
 const now = (): number => Math.floor(Date.now() / 1000);
 
 describe('Integration: forged ID tokens at the callback', () => {
+  it('refuses a token with correct claims signed by a key the provider does not publish', async () => {
+    provider.forge((correct) => correct);
+    provider.signWithUnpublishedKey(true);
+    try {
+      const { callback } = await callbackWithForgedToken();
+
+      expect(callback.status).toBe(400);
+      expect(setCookiesOf(callback).some((c) => c.name === 'session_token' && c.value)).toBe(false);
+      const refusal = output.json().find((line) => line.message === 'login refused');
+      expect(refusal?.reason).toEqual(expect.any(String));
+    } finally {
+      provider.signWithUnpublishedKey(false);
+    }
+  });
+
   it('accepts a correct token, and one expired within the clock-skew leeway', async () => {
     provider.forge((correct) => ({ ...correct, exp: now() - 10 }));
 

@@ -131,7 +131,13 @@ export class OidcProviderClient {
       settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None(),
       {
         timeout: PROVIDER_TIMEOUT_SECONDS,
-        ...(settings.allowInsecureIssuer ? { execute: [oidc.allowInsecureRequests] } : {}),
+        // openid-client trusts an ID token from the token endpoint on TLS alone (OIDC Core
+        // 3.1.3.7); the signature is checked too, against the provider's published keys (fetched
+        // once and cached), so a token endpoint that is spoofed or misrouted cannot mint a login.
+        execute: [
+          oidc.enableNonRepudiationChecks,
+          ...(settings.allowInsecureIssuer ? [oidc.allowInsecureRequests] : []),
+        ],
       },
     );
     configuration.timeout = PROVIDER_TIMEOUT_SECONDS;
