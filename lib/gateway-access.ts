@@ -28,10 +28,17 @@ export const LoginAwsCalls = {
   },
 } as const;
 
+const operationsOf = (calls: Readonly<Record<string, string>>): string[] =>
+  Object.values(calls).map((action) => action.replace('dynamodb:', ''));
+
 /** The DynamoDB operations the gateway sends (for per-operation metrics such as SystemErrors). */
-export const gatewayDynamoDbOperations = Object.values(GatewayAwsCalls.dynamodb).map((action) =>
-  action.replace('dynamodb:', ''),
-);
+export const gatewayDynamoDbOperations = operationsOf(GatewayAwsCalls.dynamodb);
+
+/** The same with login on: its session writes and `byUser` queries too. */
+export const loginDynamoDbOperations = [
+  ...gatewayDynamoDbOperations,
+  ...operationsOf(LoginAwsCalls.dynamodb),
+];
 
 export interface GatewayAccessTargets {
   /** The session table's ARN (its indexes are not granted: the function never queries them). */

@@ -12,7 +12,11 @@ import { GatewayNetwork } from './constructs/network';
 import { RateLimitCache } from './constructs/rate-limit-cache';
 import { SessionSecret } from './constructs/session-secret';
 import { SessionTable } from './constructs/session-table';
-import { gatewayDynamoDbOperations, grantGatewayAccess } from './gateway-access';
+import {
+  gatewayDynamoDbOperations,
+  grantGatewayAccess,
+  loginDynamoDbOperations,
+} from './gateway-access';
 import { isProductionStage } from './gateway-settings';
 import { acknowledgeGatewayFindings } from './nag-acknowledgements';
 
@@ -205,7 +209,7 @@ export class GatewayStack extends Stack {
       logGroup: this.gatewayFunction.logGroup,
       cacheClusterIds: cache.cacheClusterIds,
       tableName: sessions.table.tableName,
-      tableOperations: gatewayDynamoDbOperations,
+      tableOperations: login ? loginDynamoDbOperations : gatewayDynamoDbOperations,
     });
 
     acknowledgeGatewayFindings(

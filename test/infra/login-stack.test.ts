@@ -81,6 +81,17 @@ describe('Infra: OpenID Connect login', () => {
     expect(statements[3]?.Resource).toHaveLength(4);
   });
 
+  it("watches DynamoDB system errors on the login's writes and queries too", () => {
+    const alarm = resources(template, 'AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((p) => /system errors/.test(String(p.AlarmDescription)));
+    const operations = JSON.stringify(alarm?.Metrics)
+      .match(/"Name":"Operation","Value":"(\w+)"/g)
+      ?.map((m) => m.replace(/.*"Value":"(\w+)"/, '$1'))
+      .sort();
+    expect(operations).toEqual(['GetItem', 'PutItem', 'Query', 'UpdateItem']);
+  });
+
   it('takes the issuer and client id as context, both or neither, the issuer https', () => {
     const context = (values: Record<string, string>) => (key: string) => values[key];
 
