@@ -23,7 +23,7 @@ import { corsResponseHeaders } from './middleware/cors-response-headers';
 import { csrf } from './middleware/csrf';
 import { edgeViewer } from './middleware/edge-viewer';
 import { errorResponse } from './middleware/error-response';
-import { rateLimit } from './middleware/rate-limit';
+import { loginLimitedRoute, rateLimit } from './middleware/rate-limit';
 import { rateLimitResponseHeaders } from './middleware/rate-limit-response-headers';
 import { route } from './middleware/route';
 import { securityHeaders } from './middleware/security-headers';
@@ -172,6 +172,9 @@ export const createGateway = (deps: GatewayDependencies) => {
         defaultLimit: deps.config.default_rate_limit,
         logger: deps.logger,
         metrics: measurements,
+        ...(deps.login && deps.config.auth.oidc
+          ? { loginRoute: loginLimitedRoute(deps.config.auth.oidc.rate_limit) }
+          : {}),
       }),
     )
     .handler(gatewayHandler);

@@ -69,3 +69,51 @@ describe('Integration: login cookie settings from the environment', () => {
     }
   });
 });
+
+describe('Integration: the login endpoints have a rate limit of their own', () => {
+  const limited = (issuer: string, limit: string): string => `
+routes:
+  - { id: me, path: /me, methods: [GET], upstream: "http://127.0.0.1:9", auth_required: false, rate_limit: { capacity: 100, refill_per_second: 0.001, scope: ip } }
+auth:
+  oidc: { issuer: "${issuer}", client_id: gateway-env, rate_limit: ${limit} }
+`;
+
+  it("refuses a client past auth.oidc.rate_limit with 429, without touching the routes' buckets", async () => {
+    const gateway = await startEnvGateway(
+      limited(provider.issuer, '{ capacity: 3, refill_per_second: 0.001, scope: ip }'),
+      { ...baseEnv, COOKIE_SECURE: 'false' },
+    );
+    try {
+      const login = `http://localhost:${new URL(gateway.server.url).port}/auth/login`;
+      const answers = [];
+      for (let i = 0; i < 4; i += 1) answers.push(await new Browser().request(login));
+
+      expect(answers.map((answer) => answer.status)).toEqual([302, 302, 302, 429]);
+      expect(answers[0]?.headers['ratelimit-limit']).toBe('3');
+      expect(answers[3]?.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
+      expect(answers[3]?.json()).toMatchObject({ error: 'rate_limited' });
+      // The configured route's bucket is another one: still full.
+      const me = await new Browser().request(`${gateway.server.url}/me`);
+      expect(me.headers['ratelimit-remaining']).toBe('99');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('takes rate_limit: false to turn it off', async () => {
+    const gateway = await startEnvGateway(limited(provider.issuer, 'false'), {
+      ...baseEnv,
+      COOKIE_SECURE: 'false',
+    });
+    try {
+      const login = `http://localhost:${new URL(gateway.server.url).port}/auth/login`;
+      const answers = [];
+      for (let i = 0; i < 5; i += 1) answers.push(await new Browser().request(login));
+
+      expect(answers.map((answer) => answer.status)).toEqual([302, 302, 302, 302, 302]);
+      expect(answers[0]?.headers['ratelimit-limit']).toBeUndefined();
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -252,6 +252,13 @@ export const oidcSchema = z.strictObject({
   public_url: issuerUrl.optional(),
   /** Where the provider sends the browser after logout; @default the public origin + `/` */
   post_logout_redirect_path: z.string().startsWith('/').default('/'),
+  /**
+   * The login endpoints' bucket (per client address by default): each callback costs a token
+   * exchange with the provider and DynamoDB writes. `false` turns it off.
+   */
+  rate_limit: z
+    .union([rateLimitSchema, z.literal(false)])
+    .default(() => rateLimitSchema.parse({ capacity: 30, refill_per_second: 0.5, scope: 'ip' })),
 });
 
 export const loggingSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { routeLimits } from '../config/route-limits';
-import type { RateLimitConfig } from '../config/schema';
+import type { RateLimitConfig, RouteConfig } from '../config/schema';
 import { RateLimitedError, UnavailableError } from '../http/errors';
 import { Header } from '../http/header-names';
 import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
@@ -19,7 +19,22 @@ import {
   type RateLimiter,
   RateLimiterError,
 } from '../ratelimit/rate-limiter';
-import type { CompiledRoute } from '../routing/route-types';
+
+/** What limiting needs of a route: its id (the bucket's and the metrics') and its limits. */
+export interface LimitedRoute {
+  readonly id: string;
+  readonly config: Pick<RouteConfig, 'rate_limit'>;
+}
+
+/**
+ * The login endpoints (`auth.oidc.prefix`) as a route of their own for limiting: they have no entry
+ * in the route table, yet each callback costs a token exchange with the provider and DynamoDB
+ * writes. `#` cannot appear in a configured route id, so its buckets are its own.
+ */
+export const loginLimitedRoute = (limit: RateLimitConfig | false): LimitedRoute => ({
+  id: '#login',
+  config: { rate_limit: limit },
+});
 
 interface PreparedLimit {
   readonly limit: RateLimitConfig;
@@ -41,6 +56,8 @@ export interface RateLimitOptions {
   readonly defaultLimit?: RateLimitConfig | undefined;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
+  /** The login endpoints' limit, when login is configured (see `loginLimitedRoute`). */
+  readonly loginRoute?: LimitedRoute;
 }
 
 /** Requests left before a refusal: what "closest to refusing" compares. */
@@ -86,8 +103,8 @@ const reported = (
 export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
   // Worked out once per route for the life of the container: the bucket specs (limiters cache
   // their arithmetic, keyed by the object) and the headers that do not change between requests.
-  const prepared = new WeakMap<CompiledRoute, PreparedRoute>();
-  const prepare = (route: CompiledRoute): PreparedRoute => {
+  const prepared = new WeakMap<LimitedRoute, PreparedRoute>();
+  const prepare = (route: LimitedRoute): PreparedRoute => {
     let ready = prepared.get(route);
     if (!ready) {
       const limits = routeLimits(route.config, options.defaultLimit);
@@ -117,7 +134,7 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
 
   const failed = (
     request: GatewayRequest,
-    route: CompiledRoute,
+    route: LimitedRoute,
     ready: PreparedRoute,
     error: unknown,
   ): void => {
@@ -143,7 +160,7 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
 
   const decided = (
     request: GatewayRequest,
-    route: CompiledRoute,
+    route: LimitedRoute,
     limits: readonly PreparedLimit[],
     allowed: boolean,
     decisions: readonly RateDecision[],
@@ -177,7 +194,7 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
 
   const rateLimitBefore = async (request: GatewayRequest): Promise<void> => {
     const state = requestState(request.context);
-    const route = state.route?.route;
+    const route = state.route?.route ?? (state.builtin === 'auth' ? options.loginRoute : undefined);
     if (!route) return;
     const ready = prepare(route);
     const limits = ready.limits;
