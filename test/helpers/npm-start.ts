@@ -26,8 +26,8 @@ const SHELL_SETTINGS = [
 /**
  * `npm start` (`tsx dev/start.ts`) as its own process, on embedded defaults plus `env`; resolves
  * once it says it listens. `stop()` sends SIGTERM to that process only. Sessions are kept in
- * memory unless `env` says otherwise: test processes run side by side, and the data folder is
- * one process's at a time.
+ * memory and the development OpenID provider takes a free port unless `env` says otherwise: test
+ * processes run side by side, and the data folder is one process's at a time.
  */
 export const spawnNpmStart = async (
   env: Readonly<Record<string, string>>,
@@ -42,6 +42,8 @@ export const spawnNpmStart = async (
       env: {
         ...inherited,
         ...(env.DYNAMODB_ENDPOINT ? {} : { GATEWAY_SESSIONS: 'memory' }),
+        // The development OpenID provider on a free port: tests start side by side.
+        OIDC_PORT: '0',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -83,8 +83,9 @@ const bundle = async (): Promise<void> => {
     format: 'esm',
     loader: { '.lua': 'text' },
     // npm start only loads dynalite (and level, for a store on disk) when it starts its own
-    // store; here the soak runs one.
-    external: ['dynalite', 'level'],
+    // store, here the soak runs one; the development OpenID provider is npm start's, not the
+    // gateway's, and is loaded from node_modules as it is.
+    external: ['dynalite', 'level', 'oidc-provider'],
     banner: { js: BANNER },
     logLevel: 'warning',
   });
@@ -293,6 +294,7 @@ const main = async (): Promise<boolean> => {
     SESSION_TABLE: tableName,
     SESSION_SECRET: secret,
     REDIS_URL: 'redis://127.0.0.1:6379',
+    OIDC_PORT: '0',
     // As on Lambda: JSON logs and EMF metrics (npm start would default to the readable dev logs).
     POWERTOOLS_DEV: 'false',
     POWERTOOLS_METRICS_DISABLED: 'false',
