@@ -9,9 +9,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { lambdaContext } from '../dev/lambda-context';
 import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from '../dev/local-dynamodb';
-import { parseConfig } from '../functions/gateway/config/load-config';
 import { createGateway } from '../functions/gateway/create-gateway';
 import type { FunctionUrlEvent } from '../functions/gateway/http/types';
+import { parseConfig } from '../functions/gateway/loader/load-config';
 import { CachedSessionStore } from '../functions/gateway/sessions/cached-session-store';
 import {
   createDocumentClient,

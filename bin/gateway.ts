@@ -2,7 +2,7 @@
 import { Annotations, App, Duration, Validations } from 'aws-cdk-lib';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadConfig } from '../functions/gateway/config/load-config';
+import { loadConfig } from '../functions/gateway/loader/load-config';
 import { gatewaySettings } from '../lib/gateway-settings';
 import { GatewayStack } from '../lib/gateway-stack';
 import { loopbackUpstreams } from '../lib/loopback-upstreams';

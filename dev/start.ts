@@ -8,7 +8,7 @@
 import './lua-require-hook';
 import './awslambda-shim';
 import { isAbsolute, relative } from 'node:path';
-import { loadConfig } from '../functions/gateway/config/load-config';
+import { loadConfig } from '../functions/gateway/loader/load-config';
 import { helpIfAsked } from '../scripts/cli-help';
 import { banner } from './banner';
 import { compactStream } from './compact-log';

@@ -4,7 +4,7 @@
  * there is any.
  */
 import { ConfigError } from '../functions/gateway/config/config-error';
-import { checkConfigFile, DEFAULT_CONFIG_PATH } from '../functions/gateway/config/load-config';
+import { checkConfigFile, DEFAULT_CONFIG_PATH } from '../functions/gateway/loader/load-config';
 import { helpIfAsked } from './cli-help';
 
 const usage = `

@@ -18,7 +18,7 @@ import {
   localAwsDefaults,
 } from '../dev/session-store-choice';
 import { commaList } from '../functions/gateway/config/comma-list';
-import { checkConfigFile, DEFAULT_CONFIG_PATH } from '../functions/gateway/config/load-config';
+import { checkConfigFile, DEFAULT_CONFIG_PATH } from '../functions/gateway/loader/load-config';
 import { createDocumentClient } from '../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../functions/gateway/sessions/session-signer';
 import { helpIfAsked } from './cli-help';

@@ -5,16 +5,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { loginRedirect } from './auth/login-redirect';
 import type { LoginWiring } from './auth/login-wiring';
+import { type GatewayContext, requestState } from './chain/request-state';
 import type { GatewayConfig } from './config/schema';
 import { liveness, type ReadinessCheck, readiness } from './health/readiness';
 import type { ClientAddressSource } from './http/client-address';
 import { UnauthenticatedError } from './http/errors';
-import {
-  type FunctionUrlEvent,
-  type FunctionUrlResult,
-  type GatewayContext,
-  requestState,
-} from './http/types';
+import type { FunctionUrlEvent, FunctionUrlResult } from './http/types';
 import { accessLog } from './middleware/access-log';
 import { authorize } from './middleware/authorize';
 import { correlation } from './middleware/correlation';

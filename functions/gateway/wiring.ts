@@ -1,8 +1,8 @@
 import { wireLogin } from './auth/login-wiring';
-import { loadConfig } from './config/load-config';
 import { createGateway, type GatewayHandler } from './create-gateway';
 import type { ReadinessCheck } from './health/readiness';
 import { clientAddressFromEnv } from './http/client-address';
+import { loadConfig } from './loader/load-config';
 import { emfMetrics } from './observability/emf-metrics';
 import { fanOutMetrics, type GatewayMetrics } from './observability/gateway-metrics';
 import { logger } from './observability/logger';

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { lambdaContext } from '../../dev/lambda-context';
-import { parseConfig } from '../../functions/gateway/config/load-config';
 import { createGateway, type GatewayDependencies } from '../../functions/gateway/create-gateway';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../functions/gateway/http/types';
+import { parseConfig } from '../../functions/gateway/loader/load-config';
 import { loggerOptions } from '../../functions/gateway/observability/logger';
 import type {
   Upstream,

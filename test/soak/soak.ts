@@ -23,7 +23,7 @@ import { Redis } from 'ioredis';
 import { percentile } from '../../bench/stats';
 import { startDemoUpstream } from '../../dev/demo-upstream';
 import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from '../../dev/local-dynamodb';
-import { loadConfig } from '../../functions/gateway/config/load-config';
+import { loadConfig } from '../../functions/gateway/loader/load-config';
 import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { helpIfAsked } from '../../scripts/cli-help';

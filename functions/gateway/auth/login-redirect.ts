@@ -1,5 +1,5 @@
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 import { UnauthenticatedError } from '../http/errors';
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 
 /** The quality a media range gets in an Accept header (0 when absent). */
 const quality = (accept: string, type: string): number => {

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { RequestState } from '../chain/request-state';
 import type { OidcConfig } from '../config/schema';
 import { errorResult } from '../http/error-result';
 import {
@@ -11,7 +12,7 @@ import {
   UnavailableError,
 } from '../http/errors';
 import { jsonResult } from '../http/json-result';
-import type { FunctionUrlEvent, FunctionUrlResult, RequestState } from '../http/types';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../http/types';
 import { readCookie } from '../sessions/session-cookie';
 import { SessionSigner } from '../sessions/session-signer';
 import type { SessionStore } from '../sessions/session-store';

@@ -7,7 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { boundedCall } from '../sessions/bounded-call';
+import { boundedCall } from '../http/bounded-call';
 import { SessionTable } from '../sessions/session-table';
 
 /** A session the login flow creates: the record session validation reads, plus sealed tokens. */

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 
 /** Bytes of a buffered body; undefined for a streamed one (its size is not known yet). */

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../chain/request-state';
 import { requiredPermissions } from '../config/route-permissions';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors';
-import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import { missingPermissions } from '../sessions/user-permissions';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 import { Header } from '../http/header-names';
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 
 /** Accepted ids are short and log-safe, so a client cannot inject lines or bloat every log. */
 const ACCEPTED_ID = /^[A-Za-z0-9._-]{1,128}$/;

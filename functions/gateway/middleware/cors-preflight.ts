@@ -1,7 +1,7 @@
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../chain/request-state';
 import { isHttpMethod } from '../config/http-methods';
 import { CorsRejectedError, MethodNotAllowedError } from '../http/errors';
 import { Header } from '../http/header-names';
-import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import type { CorsPolicies } from '../policy/cors-policies';
 import { allowOriginValue, corsOriginAllowed } from '../policy/cors-policy';
 import type { RouteTable } from '../routing/route-table';

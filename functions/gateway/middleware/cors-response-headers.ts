@@ -1,6 +1,6 @@
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 import { CorsRejectedError } from '../http/errors';
 import { Header } from '../http/header-names';
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 import type { CorsPolicies } from '../policy/cors-policies';
 import { allowOriginValue, corsOriginAllowed } from '../policy/cors-policy';
 

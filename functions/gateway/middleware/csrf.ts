@@ -1,7 +1,7 @@
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../chain/request-state';
 import type { SessionsConfig } from '../config/schema';
 import { CsrfRejectedError } from '../http/errors';
 import { Header } from '../http/header-names';
-import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import { decideCsrf } from '../policy/csrf-decision';
 import { requestOwnOrigin } from '../policy/request-origin';
 import type { CompiledRoute } from '../routing/route-types';

@@ -1,3 +1,4 @@
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 import {
   type ClientAddressSource,
   EdgeHeader,
@@ -7,7 +8,7 @@ import {
 } from '../http/client-address';
 import { Header } from '../http/header-names';
 import { isHost } from '../http/host';
-import type { FunctionUrlEvent, GatewayMiddleware, GatewayRequest } from '../http/types';
+import type { FunctionUrlEvent } from '../http/types';
 
 export interface EdgeViewerOptions {
   /** @default 'request-context' */

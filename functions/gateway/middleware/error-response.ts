@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 import { asGatewayError, errorResult } from '../http/error-result';
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { rootCause } from '../observability/root-cause';
 

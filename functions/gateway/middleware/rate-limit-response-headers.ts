@@ -1,4 +1,4 @@
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 
 /**
  * Puts the limiter's `RateLimit-*` headers on the response, errors included (a request that got

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../chain/request-state';
 import { routeLimits } from '../config/route-limits';
 import type { RateLimitConfig, RouteConfig } from '../config/schema';
 import { RateLimitedError, UnavailableError } from '../http/errors';
 import { Header } from '../http/header-names';
-import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { rootCause } from '../observability/root-cause';
 import { bucketKey, limitKey } from '../ratelimit/bucket-key';

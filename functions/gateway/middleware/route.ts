@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { BadRequestError, MethodNotAllowedError } from '../http/errors';
 import {
   type BuiltinEndpoint,
   type GatewayMiddleware,
   type GatewayRequest,
   requestState,
-} from '../http/types';
+} from '../chain/request-state';
+import { BadRequestError, MethodNotAllowedError } from '../http/errors';
 import type { RouteTable } from '../routing/route-table';
 
 /** The gateway's own endpoints; they shadow any configured route of the same path. */

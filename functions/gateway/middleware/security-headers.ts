@@ -1,5 +1,5 @@
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 import type { SecurityHeadersConfig } from '../config/schema';
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
 
 export const securityHeaderValues = (config: SecurityHeadersConfig): Record<string, string> => ({
   'strict-transport-security': config.strict_transport_security,

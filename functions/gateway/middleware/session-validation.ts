@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { type GatewayMiddleware, type GatewayRequest, requestState } from '../chain/request-state';
 import type { SessionsConfig } from '../config/schema';
 import { UnauthenticatedError, UnavailableError } from '../http/errors';
-import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import { readCookie } from '../sessions/session-cookie';
 import type { SessionSigner } from '../sessions/session-signer';
 import { type SessionStore, SessionStoreError } from '../sessions/session-store';

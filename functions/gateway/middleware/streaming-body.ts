@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { GatewayMiddleware, GatewayRequest } from '../http/types';
+import type { GatewayMiddleware, GatewayRequest } from '../chain/request-state';
 
 /**
  * In RESPONSE_STREAM mode the runtime writes the body bytes as they come, so a buffered result's

@@ -1,4 +1,4 @@
-import { type GatewayMiddleware, requestState } from '../http/types';
+import { type GatewayMiddleware, requestState } from '../chain/request-state';
 import type { Tracing } from '../observability/tracing';
 
 /**

@@ -1,5 +1,6 @@
+import type { RequestState } from '../chain/request-state';
 import type { SessionsConfig } from '../config/schema';
-import type { FunctionUrlEvent, FunctionUrlResult, RequestState } from '../http/types';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../http/types';
 import type { MatchedRoute } from '../routing/route-types';
 import { buildResult, resultHead } from './build-result';
 import { buildUpstreamRequest } from './build-upstream-request';

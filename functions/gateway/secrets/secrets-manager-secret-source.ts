@@ -1,5 +1,5 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { boundedCall, DeadlineExceededError } from '../sessions/bounded-call';
+import { boundedCall, DeadlineExceededError } from '../http/bounded-call';
 import type { SecretSource } from './secret-source';
 import type { BoundedSecretsManager } from './secrets-manager-client';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { boundedCall } from './bounded-call';
+import { boundedCall } from '../http/bounded-call';
 import { DEFAULT_DYNAMODB_TIMEOUT_MS } from './session-settings';
 import { type SessionStore, SessionStoreError, type SessionStoreFailure } from './session-store';
 import type { SessionRecord } from './session-types';

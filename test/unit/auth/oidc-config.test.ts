@@ -1,5 +1,5 @@
 import { oidcSettingsFromEnv } from '../../../functions/gateway/auth/oidc-settings';
-import { parseConfig } from '../../../functions/gateway/config/load-config';
+import { parseConfig } from '../../../functions/gateway/loader/load-config';
 
 const routes = `
 routes:

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { checkConfig, checkConfigFile } from '../../../functions/gateway/config/load-config';
+import { checkConfig, checkConfigFile } from '../../../functions/gateway/loader/load-config';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

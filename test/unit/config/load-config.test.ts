@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../functions/gateway/config/config-error';
-import { loadConfig, parseConfig } from '../../../functions/gateway/config/load-config';
+import { loadConfig, parseConfig } from '../../../functions/gateway/loader/load-config';
 
 const route = (fields: string) => `
   - path: /api/users/{id}

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../functions/gateway/config/config-error';
-import { parseConfig } from '../../../functions/gateway/config/load-config';
+import { parseConfig } from '../../../functions/gateway/loader/load-config';
 
 const problemsOf = (yaml: string): readonly string[] => {
   try {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../functions/gateway/config/config-error';
-import { loadConfig } from '../../../functions/gateway/config/load-config';
+import { loadConfig } from '../../../functions/gateway/loader/load-config';
 import { RouteTable } from '../../../functions/gateway/routing/route-table';
 import { configFrom } from '../../helpers/test-gateway';
 

@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { ConfigError } from '../config/config-error';
+import { substituteEnv } from '../config/env-substitution';
+import { issueMessages } from '../config/issue-messages';
+import { routeLabel } from '../config/route-label';
+import {
+  type GatewayConfig,
+  gatewayConfigSchema,
+  type RouteConfig,
+  routeSchema,
+} from '../config/schema';
 import { routeTableProblems } from '../routing/compile-routes';
-import { ConfigError } from './config-error';
-import { substituteEnv } from './env-substitution';
-import { issueMessages } from './issue-messages';
-import { routeLabel } from './route-label';
-import { type GatewayConfig, gatewayConfigSchema, type RouteConfig, routeSchema } from './schema';
 
 export const DEFAULT_CONFIG_PATH = 'config/gateway.yml';
 

@@ -1,4 +1,4 @@
-import { setDeadline } from '../http/deadline-timer';
+import { setDeadline } from './deadline-timer';
 
 /** A bounded call was abandoned: it had not settled when its deadline passed. */
 export class DeadlineExceededError extends Error {
