@@ -34,13 +34,17 @@ module.exports = {
       'base-imports-nothing-above',
       'http/ and observability/ are the base every other part builds on.',
       { path: BASE },
-      { path: `${G}(config|routing|sessions|secrets|ratelimit|health|policy|chain|middleware|proxy|auth|loader)/|${ROOT}` },
+      {
+        path: `${G}(config|routing|sessions|secrets|ratelimit|health|policy|chain|middleware|proxy|auth|loader)/|${ROOT}`,
+      },
     ),
     forbid(
       'config-imports-only-base',
       'config/ is the schema of the route table: data, not behaviour of the layers above it.',
       { path: CONFIG },
-      { path: `${G}(routing|sessions|secrets|ratelimit|health|policy|chain|middleware|proxy|auth|loader)/|${ROOT}` },
+      {
+        path: `${G}(routing|sessions|secrets|ratelimit|health|policy|chain|middleware|proxy|auth|loader)/|${ROOT}`,
+      },
     ),
     forbid(
       'domain-imports-no-chain-or-edges',
