@@ -98,6 +98,7 @@ describe('Integration: the Redis limiter on a blocked event loop', () => {
     );
     let sent = 0;
     const blockingLimiter: RateLimiter = {
+      dependency: 'redis',
       takeAll: unusedTakeAll,
       take: (key, bucket) => {
         const pending = wiring.limiter.take(`${prefix}:${key}`, bucket);

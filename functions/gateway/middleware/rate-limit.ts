@@ -139,23 +139,27 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
     error: unknown,
   ): void => {
     const state = requestState(request.context);
-    const failure = error instanceof RateLimiterError ? error.failure : 'error';
+    // The adapter that failed names itself; anything else is blamed on the limiter's store.
+    const cause =
+      error instanceof RateLimiterError
+        ? error
+        : new RateLimiterError(options.limiter.dependency, 'error', { cause: error });
     if (ready.failClosed) {
       state.rateLimit = { outcome: 'fail_closed' };
       throw new UnavailableError({
-        reason: `redis_${failure}`,
-        dependency: 'redis',
+        reason: cause.reason,
+        dependency: cause.dependency,
         cause: error,
       });
     }
     state.rateLimit = { outcome: 'fail_open' };
     options.logger.warn('rate limiter failed; request let through (fail_open)', {
-      reason: `redis_${failure}`,
+      reason: cause.reason,
       // The circuit breaker's refusals are expected while it is open: no stack for those.
-      ...(failure === 'circuit_open' ? {} : { ...rootCause(error), error }),
+      ...(cause.failure === 'circuit_open' ? {} : { ...rootCause(error), error }),
     });
     options.metrics.rateLimitFailOpen(route.id);
-    options.metrics.dependencyError('redis');
+    options.metrics.dependencyError(cause.dependency);
   };
 
   const decided = (

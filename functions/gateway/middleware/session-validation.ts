@@ -49,10 +49,14 @@ export const sessionValidation = (options: SessionValidationOptions): GatewayMid
         options.logger.error('session record is malformed', { error: error.cause });
         throw refuse(SessionRejection.malformedRecord);
       }
-      const failure = error instanceof SessionStoreError ? error.failure : 'error';
+      // The store that failed names itself (`dynamodb_timeout`); anything else is unexplained.
+      const failed =
+        error instanceof SessionStoreError
+          ? error
+          : new SessionStoreError('session_store', 'error', { cause: error });
       throw new UnavailableError({
-        reason: `dynamodb_${failure}`,
-        dependency: 'dynamodb',
+        reason: failed.reason,
+        dependency: failed.dependency,
         cause: error,
       });
     }

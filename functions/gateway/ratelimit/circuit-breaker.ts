@@ -33,6 +33,10 @@ export class CircuitBreakerRateLimiter implements RateLimiter {
   #openUntil = 0;
   #probing = false;
 
+  get dependency(): string {
+    return this.#inner.dependency;
+  }
+
   constructor(inner: RateLimiter, options: CircuitBreakerOptions = {}) {
     this.#inner = inner;
     this.#threshold = options.failureThreshold ?? 3;
@@ -57,7 +61,7 @@ export class CircuitBreakerRateLimiter implements RateLimiter {
   #guard<T>(call: () => Promise<T>): Promise<T> {
     const state = this.state;
     if (state === 'open' || (state === 'half_open' && this.#probing)) {
-      return Promise.reject(new RateLimiterError('circuit_open'));
+      return Promise.reject(new RateLimiterError(this.#inner.dependency, 'circuit_open'));
     }
     const probe = state === 'half_open';
     this.#probing = probe;

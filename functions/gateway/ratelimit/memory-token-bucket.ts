@@ -14,6 +14,7 @@ import type {
  * per process, so never use it behind more than one Lambda container.
  */
 export class MemoryTokenBucket implements RateLimiter {
+  readonly dependency = 'memory';
   /** Bucket key -> the microsecond time at which that bucket is full again (TAT). */
   readonly #fullAt: LRUCache<string, number>;
   readonly #nowMicros: () => number;

@@ -1,3 +1,4 @@
+import { DependencyError } from '../http/dependency-error';
 /** One bucket's settings, from the route's `rate_limit`. */
 export interface BucketSpec {
   readonly capacity: number;
@@ -37,6 +38,8 @@ export interface MultiRateDecision {
 
 /** The port the rate-limit middleware depends on. Redis, Redis Cluster and memory all fit it. */
 export interface RateLimiter {
+  /** The store that decides (`redis`, `memory`), as logs and metrics name it. */
+  readonly dependency: string;
   /** Throws `RateLimiterError` when the store cannot decide. */
   take(key: string, bucket: BucketSpec): Promise<RateDecision>;
   /**
@@ -51,12 +54,10 @@ export interface RateLimiter {
 export type RateLimiterFailure = 'timeout' | 'unavailable' | 'circuit_open' | 'bad_reply' | 'error';
 
 /** The store could not decide; the route's `on_error` says whether the request goes through. */
-export class RateLimiterError extends Error {
-  readonly failure: RateLimiterFailure;
-
-  constructor(failure: RateLimiterFailure, options?: { cause?: unknown }) {
-    super(`Rate limiter failed: ${failure}`, options);
+export class RateLimiterError extends DependencyError<RateLimiterFailure> {
+  /** @param dependency the store that failed, as logs and metrics name it (`redis`). */
+  constructor(dependency: string, failure: RateLimiterFailure, options?: { cause?: unknown }) {
+    super(dependency, failure, `Rate limiter failed: ${failure}`, options);
     this.name = 'RateLimiterError';
-    this.failure = failure;
   }
 }

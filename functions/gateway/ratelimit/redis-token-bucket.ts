@@ -12,6 +12,8 @@ import { ReplyTimeoutError, replyWithin } from './reply-deadline';
 import tokenBucketLua from './token-bucket.lua';
 import tokenBucketsLua from './token-buckets.lua';
 
+/** How this store names itself in errors, logs and metrics. */
+const REDIS = 'redis';
 const COMMAND = 'gatewayTokenBucket';
 const MULTI_COMMAND = 'gatewayTokenBuckets';
 type TokenBucketCommand = (key: string, tolerance: string, increment: string) => Promise<unknown>;
@@ -19,17 +21,18 @@ type TokenBucketCommand = (key: string, tolerance: string, increment: string) =>
 type TokenBucketsCommand = (numberOfKeys: number, ...keysThenArgs: string[]) => Promise<unknown>;
 
 const classify = (error: unknown): RateLimiterError => {
-  if (error instanceof ReplyTimeoutError) return new RateLimiterError('timeout', { cause: error });
+  if (error instanceof ReplyTimeoutError)
+    return new RateLimiterError(REDIS, 'timeout', { cause: error });
   if (error instanceof RedisNotReadyError) {
-    return new RateLimiterError(error.reason, { cause: error });
+    return new RateLimiterError(REDIS, error.reason, { cause: error });
   }
   // ioredis' own errors carry no code for these: "Stream isn't writeable ...", "Connection is closed."
   const message = error instanceof Error ? error.message : '';
-  if (/timed out/i.test(message)) return new RateLimiterError('timeout', { cause: error });
+  if (/timed out/i.test(message)) return new RateLimiterError(REDIS, 'timeout', { cause: error });
   if (/writeable|connection is|ECONNREFUSED|ECONNRESET|ready/i.test(message)) {
-    return new RateLimiterError('unavailable', { cause: error });
+    return new RateLimiterError(REDIS, 'unavailable', { cause: error });
   }
-  return new RateLimiterError('error', { cause: error });
+  return new RateLimiterError(REDIS, 'error', { cause: error });
 };
 
 const rejectClassified = (error: unknown): never => {
@@ -81,6 +84,7 @@ export interface RedisTokenBucketOptions {
  * layer costs a promise and a microtask turn (bench/ratelimit.ts measures the whole take).
  */
 export class RedisTokenBucket implements RateLimiter {
+  readonly dependency = REDIS;
   readonly #run: TokenBucketCommand;
   readonly #runAll: TokenBucketsCommand;
   readonly #client: RedisClient;
@@ -132,7 +136,7 @@ export class RedisTokenBucket implements RateLimiter {
       (reply) => {
         const parsed = parseMultiReply(reply, takes.length);
         if (!parsed) {
-          throw new RateLimiterError('bad_reply', {
+          throw new RateLimiterError(REDIS, 'bad_reply', {
             cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
           });
         }
@@ -172,7 +176,7 @@ export class RedisTokenBucket implements RateLimiter {
       (reply) => {
         const parsed = parseReply(reply);
         if (!parsed) {
-          throw new RateLimiterError('bad_reply', {
+          throw new RateLimiterError(REDIS, 'bad_reply', {
             cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
           });
         }

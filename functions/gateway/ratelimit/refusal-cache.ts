@@ -30,6 +30,10 @@ export class RefusalCache implements RateLimiter {
   readonly #refusals: LRUCache<string, Refusal>;
   readonly #now: () => number;
 
+  get dependency(): string {
+    return this.#inner.dependency;
+  }
+
   constructor(inner: RateLimiter, options: { maxEntries?: number; now?: () => number } = {}) {
     this.#inner = inner;
     this.#refusals = new LRUCache({ max: options.maxEntries ?? 10_000 });

@@ -19,6 +19,10 @@ export class TracedRateLimiter implements RateLimiter {
     this.#name = name;
   }
 
+  get dependency(): string {
+    return this.#inner.dependency;
+  }
+
   take(key: string, bucket: BucketSpec): Promise<RateDecision> {
     return this.#tracing.span(this.#name, () => this.#inner.take(key, bucket));
   }

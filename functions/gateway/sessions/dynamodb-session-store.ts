@@ -63,6 +63,9 @@ const classify = (error: unknown): SessionStoreFailure => {
   return 'error';
 };
 
+/** How this store names itself in errors, logs and metrics. */
+const DYNAMODB = 'dynamodb';
+
 export interface DynamoDbClientSettings {
   /** A DynamoDB-compatible endpoint (dynalite, DynamoDB Local); unset for AWS. */
   readonly endpoint?: string;
@@ -153,11 +156,12 @@ export class DynamoDbSessionStore implements SessionStore {
       );
       item = output.Item;
     } catch (error) {
-      throw new SessionStoreError(classify(error), { cause: error });
+      throw new SessionStoreError(DYNAMODB, classify(error), { cause: error });
     }
     if (item === undefined) return undefined;
     const parsed = itemSchema.safeParse(item);
-    if (!parsed.success) throw new SessionStoreError('malformed_record', { cause: parsed.error });
+    if (!parsed.success)
+      throw new SessionStoreError(DYNAMODB, 'malformed_record', { cause: parsed.error });
     return parsed.data;
   }
 }

@@ -1,3 +1,4 @@
+import { DependencyError } from '../http/dependency-error';
 import type { SessionRecord } from './session-types';
 
 /** The port session validation depends on: one lookup by id. */
@@ -20,12 +21,10 @@ export type SessionStoreFailure =
   | 'malformed_record';
 
 /** The store could not answer (or answered with an item that is not a session). */
-export class SessionStoreError extends Error {
-  readonly failure: SessionStoreFailure;
-
-  constructor(failure: SessionStoreFailure, options?: { cause?: unknown }) {
-    super(`Session store failed: ${failure}`, options);
+export class SessionStoreError extends DependencyError<SessionStoreFailure> {
+  /** @param dependency the store that failed, as logs and metrics name it (`dynamodb`). */
+  constructor(dependency: string, failure: SessionStoreFailure, options?: { cause?: unknown }) {
+    super(dependency, failure, `Session store failed: ${failure}`, options);
     this.name = 'SessionStoreError';
-    this.failure = failure;
   }
 }

@@ -26,6 +26,14 @@ describe('Config: auth.oidc', () => {
       prefix: '/auth',
       clock_skew_seconds: 30,
       post_logout_redirect_path: '/',
+      rate_limit: {
+        capacity: 30,
+        refill_per_second: 0.5,
+        scope: 'ip',
+        cost: 1,
+        on_error: 'fail_open',
+        mode: 'enforce',
+      },
     });
   });
 

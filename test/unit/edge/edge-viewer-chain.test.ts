@@ -29,6 +29,7 @@ const OAC_SIGNATURE =
 const recordingLimiter = () => {
   const keys: string[] = [];
   const limiter: RateLimiter = {
+    dependency: 'redis',
     takeAll: unusedTakeAll,
     async take(key, bucket) {
       keys.push(key);

@@ -13,9 +13,10 @@ routes:
   - { id: closed, path: /closed, methods: [GET], upstream: "http://svc", auth_required: false, rate_limit: { capacity: 10, refill_per_second: 1, on_error: fail_closed } }
 `);
 
-const recordingLimiter = (fail = false) => {
+const recordingLimiter = (fail = false, dependency = 'redis') => {
   const limiter = {
     keys: [] as string[],
+    dependency,
     takeAll: unusedTakeAll,
     async take(key: string, bucket: { capacity: number; cost: number }) {
       limiter.keys.push(key);
@@ -135,5 +136,29 @@ describe('Middleware: rateLimit', () => {
     expect(output.json().find((l) => l.message === 'request failed')).toMatchObject({
       reason: 'redis_error',
     });
+  });
+
+  it('names the store that failed, not Redis, when another limiter decides', async () => {
+    const gateway = testGateway({
+      config,
+      upstream: recordingUpstream(),
+      rateLimiter: recordingLimiter(true, 'memory'),
+    });
+
+    const open = await gateway(functionUrlEvent({ path: '/defaulted' }));
+    const closed = await gateway(functionUrlEvent({ path: '/closed' }));
+
+    expect([open.statusCode, closed.statusCode]).toEqual([200, 503]);
+    const lines = output.json();
+    expect(
+      lines.find((l) => l.message === 'rate limiter failed; request let through (fail_open)'),
+    ).toMatchObject({ reason: 'memory_error' });
+    expect(lines.find((l) => l.message === 'request failed')).toMatchObject({
+      reason: 'memory_error',
+    });
+    expect(lines.filter((doc) => doc.DependencyErrors).map((doc) => doc.dependency)).toEqual([
+      'memory',
+      'memory',
+    ]);
   });
 });

@@ -135,7 +135,7 @@ describe('Middleware: sessionValidation', () => {
   it('fails closed with 503 when the store cannot answer, and logs the reason', async () => {
     const { gateway, store, login, upstream } = setup();
     const cookie = login();
-    store.failWith = new SessionStoreError('throttled');
+    store.failWith = new SessionStoreError('dynamodb', 'throttled');
 
     const result = await gateway(functionUrlEvent({ path: '/me', cookies: [cookie] }));
 
@@ -153,7 +153,7 @@ describe('Middleware: sessionValidation', () => {
   it('answers 401, not 503, for a malformed session record', async () => {
     const { gateway, store, login } = setup();
     const cookie = login();
-    store.failWith = new SessionStoreError('malformed_record');
+    store.failWith = new SessionStoreError('dynamodb', 'malformed_record');
 
     const result = await gateway(functionUrlEvent({ path: '/me', cookies: [cookie] }));
 

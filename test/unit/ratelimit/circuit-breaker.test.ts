@@ -12,10 +12,11 @@ const flaky = () => {
   const inner = {
     calls: 0,
     failing: true,
+    dependency: 'redis',
     takeAll: unusedTakeAll,
     async take() {
       inner.calls += 1;
-      if (inner.failing) throw new RateLimiterError('timeout');
+      if (inner.failing) throw new RateLimiterError('redis', 'timeout');
       return allowed;
     },
   } satisfies RateLimiter & Record<string, unknown>;
@@ -91,10 +92,11 @@ describe('RateLimiter: CircuitBreakerRateLimiter', () => {
     const inner: RateLimiter & { calls: number; failing: boolean } = {
       calls: 0,
       failing: true,
+      dependency: 'redis',
       takeAll: unusedTakeAll,
       async take() {
         inner.calls += 1;
-        if (inner.failing) throw new RateLimiterError('timeout');
+        if (inner.failing) throw new RateLimiterError('redis', 'timeout');
         await new Promise<void>((resolve) => {
           release = resolve;
         });

@@ -9,6 +9,7 @@ const setup = () => {
   const bucket = new MemoryTokenBucket({ nowMicros: () => nowMs * 1000 });
   const inner = {
     calls: 0,
+    dependency: 'redis',
     takeAll: unusedTakeAll,
     take: (key: string, spec: BucketSpec) => {
       inner.calls += 1;

@@ -137,7 +137,7 @@ describe('Sessions: CachedSessionStore', () => {
   it('shares a failure with every merged caller, and does not cache it', async () => {
     const store = deferredStore();
     const cached = new CachedSessionStore(store, { ttlMs: 60_000, maxEntries: 10 });
-    const failure = new SessionStoreError('timeout');
+    const failure = new SessionStoreError('dynamodb', 'timeout');
 
     const answers = Array.from({ length: 20 }, () => cached.get(record.sessionId));
     store.fail(failure);
