@@ -62,6 +62,7 @@ auth:
     client_id: gateway-attacks
     roles_claim: groups
     role_mapping: { readers: [reader], admins: [admin] }
+    rate_limit: false # many logins from one address here; the limit has its own test (login-env)
 `,
     {
       ...LOCAL_AWS_ENV,

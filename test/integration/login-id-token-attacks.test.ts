@@ -40,7 +40,7 @@ beforeAll(async () => {
 routes:
   - { id: me, path: /me, methods: [GET], upstream: "${upstream.url}" }
 auth:
-  oidc: { issuer: "${provider.issuer}", client_id: ${CLIENT_ID}, clock_skew_seconds: 30 }
+  oidc: { issuer: "${provider.issuer}", client_id: ${CLIENT_ID}, clock_skew_seconds: 30, rate_limit: false }
 `,
     {
       ...LOCAL_AWS_ENV,

@@ -54,6 +54,7 @@ auth:
     scopes: [openid, profile]
     roles_claim: groups
     role_mapping: { readers: [reader], admins: [admin] }
+    rate_limit: false # many logins from one address here; the limit has its own test (login-env)
 `;
 
 beforeAll(async () => {
