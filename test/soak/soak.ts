@@ -64,8 +64,14 @@ const MAX_HEAP_GROWTH = 16 * 1024 * 1024;
 const ROUTE_PATH = '/api/users/1';
 const ROUTE_ID = 'users';
 const OUT_DIR = '.bench-build/soak';
-const BANNER =
-  'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);';
+// npm start's own modules are CommonJS-minded (require, __dirname): the ESM bundle gets both. The
+// directory is under another name, which `define` gives to free `__dirname` references only, so an
+// ESM dependency that declares its own `__dirname` keeps it.
+const BANNER = [
+  'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+  'import { dirname as __dn } from "node:path"; import { fileURLToPath as __fu } from "node:url";',
+  'const __soakDirname = __dn(__fu(import.meta.url));',
+].join(' ');
 
 /** The three programs as esbuild bundles, the gateway as the Lambda bundle is built. */
 const bundle = async (): Promise<void> => {
@@ -82,6 +88,7 @@ const bundle = async (): Promise<void> => {
     target: 'node20',
     format: 'esm',
     loader: { '.lua': 'text' },
+    define: { __dirname: '__soakDirname' },
     // npm start only loads dynalite (and level, for a store on disk) when it starts its own
     // store, here the soak runs one; the development OpenID provider is npm start's, not the
     // gateway's, and is loaded from node_modules as it is.
