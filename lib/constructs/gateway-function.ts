@@ -24,6 +24,13 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import {
+  GATEWAY_BUNDLE_AWS_SDK,
+  GATEWAY_BUNDLE_BANNER,
+  GATEWAY_BUNDLE_LOADER,
+  GATEWAY_BUNDLE_MAIN_FIELDS,
+  GATEWAY_BUNDLE_TARGET,
+} from './gateway-bundling';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
@@ -137,15 +144,13 @@ export class GatewayFunction extends NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: GATEWAY_BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
-        mainFields: ['module', 'main'],
-        loader: { '.lua': 'text' },
-        // The AWS SDK v3 and some dependencies call require() on Node built-ins; an ESM bundle
-        // has no require unless we make one.
-        banner:
-          "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        mainFields: GATEWAY_BUNDLE_MAIN_FIELDS,
+        loader: { ...GATEWAY_BUNDLE_LOADER },
+        banner: GATEWAY_BUNDLE_BANNER,
+        bundleAwsSDK: GATEWAY_BUNDLE_AWS_SDK,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
