@@ -26,7 +26,7 @@ import { helpIfAsked } from '../scripts/cli-help';
 import { LAMBDA_NODE_MAJOR, lambdaNode } from '../test/helpers/lambda-node';
 import { bundleParts, bundles, kb } from './cold-start/bundle-sizes';
 import { profileByPackage } from './cold-start/profile-summary';
-import { addRouteTable } from './cold-start/route-table';
+import { addRouteTable, ROUTE_TABLE_PATH } from './cold-start/route-table';
 import { percentile } from './stats';
 
 const USAGE = `usage: npm run bench:cold-start -- [--rounds N] [--compare-sdk] [--cpu-prof DIR]
@@ -113,7 +113,7 @@ const environment = (taskDir: string): Record<string, string> => ({
   NODE_PATH: runtimeNodePath,
   // What lib/constructs/gateway-function.ts and lib/gateway-stack.ts set.
   NODE_OPTIONS: '--enable-source-maps',
-  GATEWAY_CONFIG: 'config/gateway.yml',
+  GATEWAY_CONFIG: ROUTE_TABLE_PATH,
   POWERTOOLS_SERVICE_NAME: 'gateway',
   POWERTOOLS_METRICS_NAMESPACE: 'Gateway',
   POWERTOOLS_LOG_LEVEL: 'INFO',

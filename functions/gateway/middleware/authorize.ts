@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { requiredPermissions } from '../config/route-permissions';
+import { requiredPermissions } from '../config/permission-lookup';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors';
 import { type GatewayMiddleware, type GatewayRequest, requestState } from '../http/types';
 import { missingPermissions } from '../sessions/user-permissions';
