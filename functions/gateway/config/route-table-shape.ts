@@ -7,7 +7,8 @@ import { routeLabel } from './route-label';
  * undefined deep inside a request.
  */
 
-type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'string[]';
+/** `list-or-map`: a list or an object (permissions; one rate limit or several). */
+type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'string[]' | 'list-or-map';
 /** A trailing `?` marks an optional field. */
 type Shape = Readonly<Record<string, `${Kind}` | `${Kind}?` | `${Kind}|false` | `${Kind}|false?`>>;
 
@@ -18,8 +19,8 @@ const ROUTE: Shape = {
   upstream: 'string',
   strip_prefix: 'string?',
   auth_required: 'boolean',
-  permissions: 'object',
-  rate_limit: 'object|false?',
+  permissions: 'list-or-map',
+  rate_limit: 'list-or-map|false?',
   cors: 'object|false?',
   csrf: 'boolean',
   stream: 'boolean',
@@ -88,6 +89,8 @@ const matches = (value: unknown, kind: Kind): boolean => {
       return isObject(value);
     case 'array':
       return Array.isArray(value);
+    case 'list-or-map':
+      return Array.isArray(value) || isObject(value);
     case 'string[]':
       return Array.isArray(value) && value.every((item) => typeof item === 'string');
     case 'number':
