@@ -29,6 +29,7 @@ import {
   GATEWAY_BUNDLE_BANNER,
   GATEWAY_BUNDLE_LOADER,
   GATEWAY_BUNDLE_MAIN_FIELDS,
+  GATEWAY_BUNDLE_SOURCES_CONTENT,
   GATEWAY_BUNDLE_TARGET,
 } from './gateway-bundling';
 import { compiledRouteTableFile } from './gateway-route-table';
@@ -160,6 +161,7 @@ export class GatewayFunction extends NodejsFunction {
         target: GATEWAY_BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
+        sourcesContent: GATEWAY_BUNDLE_SOURCES_CONTENT,
         mainFields: GATEWAY_BUNDLE_MAIN_FIELDS,
         loader: { ...GATEWAY_BUNDLE_LOADER },
         banner: GATEWAY_BUNDLE_BANNER,
