@@ -381,7 +381,7 @@ describe('Infra: the asset refuses a route table that is not the one cdk synth c
     [
       'edited after the synth (its digest no longer matches)',
       changedTable((config) => {
-        (config.routes[0] as Record<string, unknown>).auth_required = false;
+        (config.routes[0] as Record<string, unknown>).upstream = 'http://127.0.0.1:9/elsewhere';
       }, false),
       /changed after cdk synth checked it/,
     ],

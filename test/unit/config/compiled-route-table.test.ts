@@ -115,7 +115,7 @@ describe('Config: the route table compiled at synth and loaded at init', () => {
   it('refuses a table that is not the one the synth wrote', () => {
     const table = compileRouteTable(SHIPPED, 'config/gateway.yml', {});
     const edited = structuredClone(table);
-    (edited.config.routes[0] as { auth_required: boolean }).auth_required = false;
+    (edited.config.routes[0] as { upstream: string }).upstream = 'http://127.0.0.1:9/elsewhere';
     const retyped = structuredClone(table) as unknown as {
       sha256: string;
       config: { routes: Record<string, unknown>[]; sessions: Record<string, unknown> };
