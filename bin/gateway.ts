@@ -18,8 +18,9 @@ Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const readInputs = () => {
   try {
     const settings = gatewaySettings((key) => app.node.tryGetContext(key), process.env);
-    // A bad route table fails the synth, not the first cold start: the same one-pass check the
-    // function runs, overlapping routes and a public route reaching a protected upstream included.
+    // A bad route table fails the synth, not the first cold start: the same one-pass check
+    // `npm start` runs, overlapping routes and a public route reaching a protected upstream
+    // included. The function's asset carries the table compiled (lib/constructs/gateway-route-table.ts).
     const routeTable = loadConfig(settings.configPath, {
       ...process.env,
       ...settings.upstreamEnvironment,

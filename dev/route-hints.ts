@@ -1,5 +1,5 @@
+import { requiredPermissions } from '../functions/gateway/config/permission-lookup';
 import { routeLimits } from '../functions/gateway/config/route-limits';
-import { requiredPermissions } from '../functions/gateway/config/route-permissions';
 import type { GatewayConfig, RouteConfig } from '../functions/gateway/config/schema';
 
 /**

@@ -1,6 +1,6 @@
 /**
- * `npm run check-config [file]`: the route table check the function runs at cold start and
- * `cdk synth` runs before a deploy, for CI or an editor: every problem at once, exit code 1 when
+ * `npm run check-config [file]`: the route table check `npm start` runs and `cdk synth` runs
+ * before a deploy (the function then loads the table synth compiled), for CI or an editor: every problem at once, exit code 1 when
  * there is any.
  */
 import { ConfigError } from '../functions/gateway/config/config-error';
@@ -10,7 +10,7 @@ import { helpIfAsked } from './cli-help';
 const usage = `
 usage: npm run check-config [-- <file>]
 
-Checks a route table as the gateway does at cold start and cdk synth does before a deploy:
+Checks a route table as npm start does and cdk synth does before a deploy:
 YAML syntax, every field, unset \${VAR}s and overlapping routes, all reported at once.
 <file> defaults to GATEWAY_CONFIG, else ${DEFAULT_CONFIG_PATH}. \${VAR}s are read from this
 environment. Exit code 0 when the file is valid, 1 when it is not.`;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import {
   type ISecurityGroup,
   type IVpc,
@@ -24,11 +24,23 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import {
+  GATEWAY_BUNDLE_AWS_SDK,
+  GATEWAY_BUNDLE_BANNER,
+  GATEWAY_BUNDLE_LOADER,
+  GATEWAY_BUNDLE_MAIN_FIELDS,
+  GATEWAY_BUNDLE_SOURCES_CONTENT,
+  GATEWAY_BUNDLE_TARGET,
+} from './gateway-bundling';
+import { compiledRouteTableFile } from './gateway-route-table';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
 export interface GatewayFunctionProps {
-  /** Route table bundled with the function: absolute, or relative to the repository root. @default 'config/gateway.yml' */
+  /**
+   * The YAML route table: absolute, or relative to the repository root. It is checked at synth
+   * and ships compiled to JSON (`config/gateway.json`). @default 'config/gateway.yml'
+   */
   readonly configPath?: string;
   /** @default 1024 */
   readonly memorySize?: number;
@@ -66,7 +78,8 @@ export type GatewayLogLevel = (typeof GatewayLogLevels)[number];
 
 /**
  * The gateway Lambda function: Node.js 24 on ARM64, bundled as ESM by the locally installed
- * esbuild (never Docker), minified with source maps, with the route table copied beside it.
+ * esbuild (never Docker), minified with source maps, with the route table beside it compiled to
+ * JSON at synth (the function loads no YAML parser or config schema at init).
  */
 export class GatewayFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: GatewayFunctionProps = {}) {
@@ -98,6 +111,14 @@ export class GatewayFunction extends NodejsFunction {
       }),
     );
     const logLevel = props.applicationLogLevel ?? 'INFO';
+    // Checked with what the function will see: the synth's environment and the stack's settings
+    // (values only CloudFormation knows are left out); `${VAR}`s stay for the function to expand.
+    const routeTable = compiledRouteTableFile(configPath, {
+      ...process.env,
+      ...Object.fromEntries(
+        Object.entries(props.environment ?? {}).filter(([, value]) => !Token.isUnresolved(value)),
+      ),
+    });
     super(scope, id, {
       entry: path.join(REPO_ROOT, 'functions', 'gateway', 'handler.ts'),
       handler: 'handler',
@@ -126,7 +147,7 @@ export class GatewayFunction extends NodejsFunction {
         : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        GATEWAY_CONFIG: 'config/gateway.yml',
+        GATEWAY_CONFIG: 'config/gateway.json',
         POWERTOOLS_SERVICE_NAME: 'gateway',
         POWERTOOLS_METRICS_NAMESPACE: 'Gateway',
         // The same level as Lambda's filter, so the logger does not build lines Lambda drops.
@@ -137,23 +158,20 @@ export class GatewayFunction extends NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: GATEWAY_BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
-        mainFields: ['module', 'main'],
-        loader: { '.lua': 'text' },
-        // The AWS SDK v3 and some dependencies call require() on Node built-ins; an ESM bundle
-        // has no require unless we make one.
-        banner:
-          "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        sourcesContent: GATEWAY_BUNDLE_SOURCES_CONTENT,
+        mainFields: GATEWAY_BUNDLE_MAIN_FIELDS,
+        loader: { ...GATEWAY_BUNDLE_LOADER },
+        banner: GATEWAY_BUNDLE_BANNER,
+        bundleAwsSDK: GATEWAY_BUNDLE_AWS_SDK,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // An absolute path is taken as it is; a relative one from the project root, where
-          // `cdk synth` runs and reads it for the config check.
-          afterBundling: (inputDir: string, outputDir: string) => [
+          afterBundling: (_inputDir: string, outputDir: string) => [
             `mkdir -p "${outputDir}/config"`,
-            `cp "${path.resolve(inputDir, configPath)}" "${outputDir}/config/gateway.yml"`,
+            `cp "${routeTable}" "${outputDir}/config/gateway.json"`,
           ],
         },
       },

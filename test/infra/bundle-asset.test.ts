@@ -23,8 +23,11 @@ import {
   type LocalDynamoDb,
   startLocalDynamoDb,
 } from '../../dev/local-dynamodb';
+import { routeTableDigest } from '../../functions/gateway/config/route-table-format';
+import { compileRouteTable } from '../../functions/gateway/loader/compile-route-table';
 import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
+import { compiledRouteTableFile } from '../../lib/constructs/gateway-route-table';
 import { GatewayStack } from '../../lib/gateway-stack';
 import { SessionAdmin } from '../../scripts/session-admin';
 import { functionUrlEvent } from '../helpers/function-url-event';
@@ -39,7 +42,7 @@ const INVOKE = join(ROOT, 'test', 'helpers', 'invoke-bundle.mjs');
 /**
  * The function as it is deployed: the asset `cdk synth` produces, copied out of the repository
  * (so no import can resolve from its node_modules), run on Node.js 24 as the Lambda runtime loads
- * it (cwd the task folder, the runtime's AWS SDK on NODE_PATH, the `awslambda` global defined
+ * it (cwd the task folder, the runtime's AWS SDK on NODE_PATH (the gateway's bundle carries its own), the `awslambda` global defined
  * first), with the stack's own environment plus `events/env.json` (as `sam local invoke
  * --env-vars` would), against real dependencies: dynalite, the machine's Redis, the demo upstream.
  */
@@ -216,8 +219,11 @@ afterAll(async () => {
 const invoke = async (
   mode: 'buffered' | 'streaming' | 'traced',
   files: readonly string[],
-  options: { nodePath?: string; env?: Record<string, string> } = { nodePath: runtimeNodePath },
+  options: { nodePath?: string; env?: Record<string, string>; taskDir?: string } = {
+    nodePath: runtimeNodePath,
+  },
 ) => {
+  const dir = options.taskDir ?? taskDir;
   const envVars = JSON.parse(readFileSync(join(EVENTS, 'env.json'), 'utf8')) as {
     Parameters: Record<string, string>;
   };
@@ -226,7 +232,7 @@ const invoke = async (
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     TZ: ':UTC',
-    LAMBDA_TASK_ROOT: taskDir,
+    LAMBDA_TASK_ROOT: dir,
     AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${LAMBDA_NODE_MAJOR}.x`,
     AWS_LAMBDA_FUNCTION_NAME: 'gateway',
     _HANDLER: 'index.handler',
@@ -251,7 +257,7 @@ const invoke = async (
       '--import',
       shim,
       INVOKE,
-      taskDir,
+      dir,
       'index.mjs',
       'handler',
       ...files.map((f) => (f.startsWith('/') ? f : join(EVENTS, f))),
@@ -285,17 +291,37 @@ describe('Infra: the synthesized asset, outside the repository, on Node.js 24', 
   it('is a self-contained copy: no node_modules beside it, and the repository out of reach', () => {
     expect(relative(ROOT, taskDir).startsWith('..')).toBe(true);
     expect(existsSync(join(taskDir, 'node_modules'))).toBe(false);
-    expect(readFileSync(join(taskDir, 'config', 'gateway.yml'), 'utf8')).toBe(
-      readFileSync(join(ROOT, 'config', 'gateway.yml'), 'utf8'),
-    );
     expect(Object.keys(EXPECTED).sort()).toEqual(eventFiles);
   });
 
-  it('fails to load without the runtime-provided AWS SDK (so nothing resolves from the repository)', async () => {
+  it('carries the route table compiled at synth, and neither the yaml package nor the config schema', () => {
+    expect(existsSync(join(taskDir, 'config', 'gateway.yml'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(taskDir, 'config', 'gateway.json'), 'utf8'))).toEqual(
+      compileRouteTable(
+        readFileSync(join(ROOT, 'config', 'gateway.yml'), 'utf8'),
+        'config/gateway.yml',
+      ),
+    );
+    // The source map lists every file esbuild put into the bundle.
+    const { sources } = JSON.parse(readFileSync(join(taskDir, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(sources.some((source) => source.includes('functions/gateway/handler.ts'))).toBe(true);
+    expect(sources.filter((source) => /node_modules\/yaml\//.test(source))).toEqual([]);
+    expect(
+      sources.filter((source) =>
+        /functions\/gateway\/config\/(schema|load-config|issue-messages|schema-shape)\.ts$/.test(
+          source,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('loads and answers with no NODE_PATH: the AWS SDK is in the bundle, nothing comes from the repository', async () => {
     const outcome = await invoke('buffered', ['health-live.json'], {});
 
-    expect(outcome.results).toHaveLength(0);
-    expect(outcome.stderr).toMatch(/ERR_MODULE_NOT_FOUND.*Cannot find package '@aws-sdk\//);
+    expect(outcome.stderr).not.toContain('ERR_MODULE_NOT_FOUND');
+    expect(outcome.results.map((result) => result.statusCode)).toEqual([200]);
   }, 60_000);
 
   it.each(['buffered', 'streaming'] as const)(
@@ -326,6 +352,94 @@ describe('Infra: the synthesized asset, outside the repository, on Node.js 24', 
     expect(functionEnv.streaming.GATEWAY_INVOKE_MODE).toBe('RESPONSE_STREAM');
     expect(functionEnv.buffered.GATEWAY_INVOKE_MODE).not.toBe('RESPONSE_STREAM');
   });
+});
+
+/** A copy of the asset whose compiled route table is `edit`ed (text in, text out). */
+const assetWithTable = (name: string, edit: (text: string) => string): string => {
+  const dir = join(work, name, 'var', 'task');
+  cpSync(taskDir, dir, { recursive: true });
+  const file = join(dir, 'config', 'gateway.json');
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  return dir;
+};
+
+/** The table's JSON with `change` applied to its config, its digest recomputed or not. */
+const changedTable =
+  (change: (config: { routes: Record<string, unknown>[] }) => void, redigest: boolean) =>
+  (text: string): string => {
+    const table = JSON.parse(text) as {
+      sha256: string;
+      config: { routes: Record<string, unknown>[] };
+    };
+    change(table.config);
+    if (redigest) table.sha256 = routeTableDigest(table.config);
+    return JSON.stringify(table);
+  };
+
+describe('Infra: the asset refuses a route table that is not the one cdk synth compiled', () => {
+  it.each([
+    [
+      'edited after the synth (its digest no longer matches)',
+      changedTable((config) => {
+        (config.routes[0] as Record<string, unknown>).upstream = 'http://127.0.0.1:9/elsewhere';
+      }, false),
+      /changed after cdk synth checked it/,
+    ],
+    [
+      'with a field of the wrong type (digest recomputed)',
+      changedTable((config) => {
+        (config.routes[0] as Record<string, unknown>).timeout_ms = 'soon';
+      }, true),
+      /routes\[[^\]]+\]\.timeout_ms: expected number, found "soon"/,
+    ],
+    ['that is not JSON', (text: string) => text.slice(0, 40), /not JSON/],
+    [
+      'of another format',
+      (text: string) => text.replace('gateway-route-table/1', 'gateway-route-table/0'),
+      /not a compiled route table of format gateway-route-table\/1/,
+    ],
+  ])(
+    'fails the init, naming the file and the problem, for a table %s',
+    async (name, edit, problem) => {
+      const dir = assetWithTable(`bad-${name.split(' ')[0]}-${name.length}`, edit);
+
+      const outcome = await invoke('buffered', ['health-live.json'], {
+        nodePath: runtimeNodePath,
+        taskDir: dir,
+      });
+
+      expect(outcome.results).toHaveLength(0);
+      expect(outcome.stderr).toContain('Invalid gateway config config/gateway.json');
+      expect(outcome.stderr).toMatch(problem);
+    },
+    60_000,
+  );
+
+  it('serves config/examples/production.yml compiled at synth, its upstreams from the environment', async () => {
+    // Compiled as `cdk synth -c gatewayConfigPath=... -c upstreamEnvironment=...` does; the
+    // function then expands ${CATALOG_URL} and ${ORDERS_URL} from its own environment.
+    const table = compiledRouteTableFile('config/examples/production.yml', {
+      CATALOG_URL: 'https://catalog.internal.example.com',
+      ORDERS_URL: 'https://orders.internal.example.com',
+    });
+    const dir = assetWithTable('production', () => readFileSync(table, 'utf8'));
+    const catalog = join(work, 'production-catalog.json');
+    writeFileSync(catalog, JSON.stringify(functionUrlEvent({ path: '/catalog/items/7' })));
+    const orders = join(work, 'production-orders.json');
+    writeFileSync(orders, JSON.stringify(functionUrlEvent({ path: '/orders/7' })));
+
+    const outcome = await invoke('buffered', [catalog, orders], {
+      nodePath: runtimeNodePath,
+      taskDir: dir,
+      env: { CATALOG_URL: `${demo.url}/public/echo`, ORDERS_URL: `${demo.url}/public/echo` },
+    });
+
+    expect(outcome.results.map((result) => result.statusCode)).toEqual([200, 401]);
+    expect(bodyOf(outcome.results[0] as FunctionResult)).toMatchObject({
+      method: 'GET',
+      path: '/public/echo/catalog/items/7',
+    });
+  }, 60_000);
 });
 
 /** X-Ray documents as the daemon receives them: a JSON header line, then the (sub)segment. */

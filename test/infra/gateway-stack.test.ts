@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { compileRouteTable } from '../../functions/gateway/loader/compile-route-table';
 import { GatewayStack, type GatewayStackProps } from '../../lib/gateway-stack';
 import { recordChildOutput } from '../helpers/log-capture';
 
@@ -280,14 +281,18 @@ describe('Infra: GatewayStack', () => {
     });
   });
 
-  it('bundles the route table beside the code', () => {
+  it('bundles the route table beside the code, compiled at synth', () => {
     const fn = only('AWS::Lambda::Function');
     const assetDir = join(app.outdir, fn.Metadata?.['aws:asset:path'] ?? '');
 
     expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
-    expect(readFileSync(join(assetDir, 'config', 'gateway.yml'), 'utf8')).toBe(
-      readFileSync(join(ROOT, 'config', 'gateway.yml'), 'utf8'),
+    expect(JSON.parse(readFileSync(join(assetDir, 'config', 'gateway.json'), 'utf8'))).toEqual(
+      compileRouteTable(
+        readFileSync(join(ROOT, 'config', 'gateway.yml'), 'utf8'),
+        'config/gateway.yml',
+      ),
     );
+    expect(existsSync(join(assetDir, 'config', 'gateway.yml'))).toBe(false);
   });
 
   it('serves an events/ file when its bundle is run as SAM runs it', () => {
@@ -314,7 +319,7 @@ describe('Infra: GatewayStack', () => {
         env: {
           ...process.env,
           ...envVars.Parameters,
-          GATEWAY_CONFIG: 'config/gateway.yml',
+          GATEWAY_CONFIG: 'config/gateway.json',
           AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         },
       },

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { compileRouteTable } from '../../functions/gateway/loader/compile-route-table';
 import { GatewayStack } from '../../lib/gateway-stack';
 import { ROOT, synthApp } from './synth';
 
@@ -42,7 +43,7 @@ describe('cdk synth: gatewayConfigPath', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   /** The route table the synthesized asset carries, for a stack given `configPath`. */
-  const bundledConfig = (configPath: string, name: string): string => {
+  const bundledConfig = (configPath: string, name: string): unknown => {
     const app = new App({
       outdir: join(work, `cdk.out-${name}`),
       context: { 'aws:cdk:enable-asset-metadata': true },
@@ -57,20 +58,26 @@ describe('cdk synth: gatewayConfigPath', () => {
         resource.Type === 'AWS::Lambda::Function' && id.startsWith('GatewayFunction'),
     )?.[1];
     const asset = fn?.Metadata?.['aws:asset:path'] ?? 'missing';
-    return readFileSync(join(assembly.directory, asset, 'config', 'gateway.yml'), 'utf8');
+    return JSON.parse(
+      readFileSync(join(assembly.directory, asset, 'config', 'gateway.json'), 'utf8'),
+    ) as unknown;
   };
 
-  it('bundles a route table given by an absolute path, and by a relative one', () => {
-    // Prepare: a table outside the repository, recognisable by its first line
+  it('bundles a route table given by an absolute path, and by a relative one, compiled', () => {
+    // Prepare: a table outside the repository, recognisable by a route of its own
     const outside = join(work, 'routes.yml');
     copyFileSync(join(ROOT, 'config', 'gateway.yml'), outside);
-    const marked = `# outside the repository\n${readFileSync(outside, 'utf8')}`;
+    const marked = readFileSync(outside, 'utf8').replace(
+      /^routes:\n/m,
+      'routes:\n  - { id: outside, path: /outside, methods: [GET], upstream: "http://127.0.0.1:9/x", auth_required: false }\n',
+    );
     writeFileSync(outside, marked);
+    const shipped = relative(ROOT, join(ROOT, 'config', 'gateway.yml'));
 
     // Act + Assess
-    expect(bundledConfig(outside, 'abs')).toBe(marked);
-    expect(bundledConfig(relative(ROOT, join(ROOT, 'config', 'gateway.yml')), 'rel')).toBe(
-      readFileSync(join(ROOT, 'config', 'gateway.yml'), 'utf8'),
+    expect(bundledConfig(outside, 'abs')).toEqual(compileRouteTable(marked, outside));
+    expect(bundledConfig(shipped, 'rel')).toEqual(
+      compileRouteTable(readFileSync(join(ROOT, shipped), 'utf8'), shipped),
     );
   }, 120_000);
 });

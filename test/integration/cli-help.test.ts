@@ -13,6 +13,7 @@ describe('Integration: --help on every script', () => {
     ['bench:sessions', 'usage: npm run bench:sessions'],
     ['bench:ratelimit', 'usage: npm run bench:ratelimit'],
     ['bench:proxy', 'usage: npm run bench:proxy'],
+    ['bench:cold-start', 'usage: npm run bench:cold-start'],
     ['soak', 'usage: npm run soak'],
   ])(
     'npm run %s -- --help exits 0 with its usage',

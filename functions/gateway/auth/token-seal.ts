@@ -1,12 +1,13 @@
-import { z } from 'zod';
+// zod/mini: the function's bundle loads zod's tree-shakable build (docs/performance.md, cold start).
+import * as z from 'zod/mini';
 import type { ProviderTokens } from './oidc-provider-client';
 import type { SealedBox } from './sealed-box';
 
 const tokensSchema = z.object({
   accessToken: z.string(),
-  refreshToken: z.string().optional(),
-  idToken: z.string().optional(),
-  accessExpiresAt: z.number().optional(),
+  refreshToken: z.optional(z.string()),
+  idToken: z.optional(z.string()),
+  accessExpiresAt: z.optional(z.number()),
 });
 
 /** The provider's tokens as the session record keeps them: one sealed (AES-256-GCM) string. */

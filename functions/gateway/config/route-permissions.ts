@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HttpMethod } from './http-methods';
+import type { RoutePermissions } from './permission-lookup';
 
 export const permissionName = z
   .string()
@@ -14,39 +14,7 @@ export const routePermissionsSchema = z
   .union([z.array(permissionName), z.record(z.string(), z.array(permissionName))])
   .default([]);
 
-export type RoutePermissions = z.infer<typeof routePermissionsSchema>;
-
-const NONE: readonly string[] = [];
-
-/** The permissions a request with `method` needs on a route with these `permissions`. */
-export const requiredPermissions = (
-  permissions: RoutePermissions,
-  method: HttpMethod | string,
-): readonly string[] => {
-  if (Array.isArray(permissions)) return permissions;
-  const byMethod = permissions as Readonly<Record<string, readonly string[]>>;
-  return byMethod[method === 'HEAD' ? 'GET' : method] ?? NONE;
-};
-
-/** Every permission some method of the route needs. */
-export const anyMethodPermissions = (permissions: RoutePermissions): readonly string[] =>
-  Array.isArray(permissions) ? permissions : [...new Set(Object.values(permissions).flat())];
-
-/**
- * The permissions every method of the route needs: what a request through it is sure to have
- * been checked for (a method missing from a map needs none).
- */
-export const everyMethodPermissions = (
-  permissions: RoutePermissions,
-  methods: readonly string[],
-): readonly string[] => {
-  if (Array.isArray(permissions)) return permissions;
-  const lists = methods
-    .filter((method) => method !== 'HEAD' && method !== 'OPTIONS')
-    .map((method) => requiredPermissions(permissions, method));
-  const [first, ...rest] = lists;
-  return (first ?? []).filter((permission) => rest.every((list) => list.includes(permission)));
-};
+export type { RoutePermissions };
 
 /** Problems with a permission map against the route's methods, as `field: message`. */
 export const permissionMapProblems = (

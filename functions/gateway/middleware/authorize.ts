@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type GatewayMiddleware, type GatewayRequest, requestState } from '../chain/request-state';
-import { requiredPermissions } from '../config/route-permissions';
+import { requiredPermissions } from '../config/permission-lookup';
 import { ForbiddenError, UnauthenticatedError } from '../http/errors';
 import { missingPermissions } from '../sessions/user-permissions';
 

@@ -1,4 +1,4 @@
-import { anyMethodPermissions, everyMethodPermissions } from '../config/route-permissions';
+import { anyMethodPermissions, everyMethodPermissions } from '../config/permission-lookup';
 import { compareRank } from './route-rank';
 import type { CompiledRoute, Segment } from './route-types';
 

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+// zod/mini: the function's bundle loads zod's tree-shakable build (docs/performance.md, cold start).
+import * as z from 'zod/mini';
 import { boundedCall } from '../http/bounded-call';
 import { DEFAULT_DYNAMODB_TIMEOUT_MS } from './session-settings';
 import { type SessionStore, SessionStoreError, type SessionStoreFailure } from './session-store';
@@ -10,20 +11,20 @@ import type { SessionRecord } from './session-types';
  * Values that end up in upstream headers: printable ASCII (a header value is a byte string), no
  * control characters (header injection), no comma (the list separator).
  */
-const headerSafe = z.string().regex(/^[\x20-\x2b\x2d-\x7e]{1,256}$/);
-const stringList = z.preprocess(
-  (value) => (value instanceof Set ? [...value] : value),
+const headerSafe = z.string().check(z.regex(/^[\x20-\x2b\x2d-\x7e]{1,256}$/));
+const stringList = z.pipe(
+  z.transform((value: unknown) => (value instanceof Set ? [...value] : value)),
   z.array(headerSafe),
 );
 
 const itemSchema = z.object({
   sessionId: z.string(),
   userId: headerSafe,
-  roles: stringList.default([]),
-  permissions: stringList.default([]),
+  roles: z._default(stringList, []),
+  permissions: z._default(stringList, []),
   createdAt: z.number(),
   expiresAt: z.number(),
-  revoked: z.boolean().default(false),
+  revoked: z._default(z.boolean(), false),
 });
 
 const THROTTLING = new Set([

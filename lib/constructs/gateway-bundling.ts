@@ -1,0 +1,59 @@
+/**
+ * How the gateway function is bundled, in one place: `GatewayFunction` hands these to
+ * NodejsFunction (which runs esbuild with them), and `bench/cold-start.ts` runs esbuild with the
+ * same ones, so the benchmark measures the bundle that is deployed. No aws-cdk-lib import here.
+ */
+
+/** Node.js 24 on Lambda. */
+export const GATEWAY_BUNDLE_TARGET = 'node24';
+
+export const GATEWAY_BUNDLE_MAIN_FIELDS = ['module', 'main'];
+
+export const GATEWAY_BUNDLE_LOADER: Readonly<Record<string, 'text'>> = { '.lua': 'text' };
+
+/**
+ * The AWS SDK v3 and some dependencies call require() on Node built-ins; an ESM bundle has no
+ * require unless we make one.
+ */
+export const GATEWAY_BUNDLE_BANNER =
+  "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+
+/**
+ * Whether the AWS SDK v3 is bundled into the asset (true) or left to the copy the Lambda runtime
+ * provides (false: NodejsFunction marks `@aws-sdk/*` external). Bundled, as the SDK team
+ * recommends: the clients are the lockfile's versions, and `bench:cold-start --compare-sdk`
+ * measured import + init 0.87-0.97x of the external SDK's (docs/performance.md).
+ */
+export const GATEWAY_BUNDLE_AWS_SDK = true;
+
+/**
+ * The source map without the sources' text: stack traces still name file, line and column, and
+ * the runtime (`--enable-source-maps`) reads and parses a much smaller file at every cold start.
+ */
+export const GATEWAY_BUNDLE_SOURCES_CONTENT = false;
+
+/** What NodejsFunction marks external when the SDK is left to the runtime. */
+export const RUNTIME_AWS_SDK_EXTERNALS = ['@aws-sdk/*'];
+
+/** The esbuild options NodejsFunction derives from the settings above (ESM, minified, source maps). */
+export const gatewayEsbuildOptions = (options: {
+  readonly entry: string;
+  readonly outfile: string;
+  readonly bundleAwsSdk?: boolean;
+}) => ({
+  entryPoints: [options.entry],
+  bundle: true,
+  platform: 'node' as const,
+  format: 'esm' as const,
+  target: GATEWAY_BUNDLE_TARGET,
+  outfile: options.outfile,
+  minify: true,
+  sourcemap: true,
+  sourcesContent: GATEWAY_BUNDLE_SOURCES_CONTENT,
+  external: (options.bundleAwsSdk ?? GATEWAY_BUNDLE_AWS_SDK) ? [] : RUNTIME_AWS_SDK_EXTERNALS,
+  loader: { ...GATEWAY_BUNDLE_LOADER },
+  mainFields: GATEWAY_BUNDLE_MAIN_FIELDS,
+  banner: { js: GATEWAY_BUNDLE_BANNER },
+  metafile: true as const,
+  logLevel: 'warning' as const,
+});
