@@ -16,7 +16,7 @@ export interface FetchUpstreamOptions {
   readonly connectionsPerOrigin?: number;
   /** Idle keep-alive before the gateway closes a connection; under the usual 5 s of servers. @default 4000 */
   readonly keepAliveTimeoutMs?: number;
-  /** Largest upstream body read into memory; past it the answer is a 502. @default FUNCTION_URL_PAYLOAD_LIMIT_BYTES (6 MiB) */
+  /** Largest upstream body read into memory; past it the answer is a 502. @default 6 MiB */
   readonly maxResponseBytes?: number;
   /**
    * Opens connections instead of undici's own TCP/TLS connector (a Unix socket, an egress proxy, a
