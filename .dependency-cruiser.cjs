@@ -19,7 +19,10 @@ const DOMAIN = `${G}(routing|sessions|secrets|ratelimit|health|policy)/`;
 const CHAIN = `${G}chain/`;
 const EDGES = `${G}(middleware|proxy|auth|loader)/`;
 const ROOT = `${G}[^/]+[.]ts$`;
-/** Names and limits the runtime and the CDK app share: the only runtime modules infra may import beside the route table's. */
+/**
+ * Names and limits the runtime and the CDK app share: the only runtime modules infra may import
+ * besides the route table's.
+ */
 const SHARED = `${G}(http/limits|observability/metric-names)[.]ts$`;
 
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
