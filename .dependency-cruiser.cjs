@@ -19,6 +19,11 @@ const DOMAIN = `${G}(routing|sessions|secrets|ratelimit|health|policy)/`;
 const CHAIN = `${G}chain/`;
 const EDGES = `${G}(middleware|proxy|auth|loader)/`;
 const ROOT = `${G}[^/]+[.]ts$`;
+/**
+ * Names and limits the runtime and the CDK app share: the only runtime modules infra may import
+ * besides the route table's.
+ */
+const SHARED = `${G}(http/limits|observability/metric-names)[.]ts$`;
 
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
 
@@ -84,12 +89,18 @@ module.exports = {
     ),
     forbid(
       'infra-reads-only-the-route-table',
-      'The stack imports the route table loader and schema (so a bad table fails cdk synth) and nothing else of the runtime.',
+      'The stack imports the route table loader and schema (so a bad table fails cdk synth), and the shared names and limits (so its dashboard, alarms and settings cannot drift from the runtime), and nothing else of the runtime.',
       { path: '^(lib|bin)/' },
       {
         path: '^functions/',
-        pathNot: '^functions/gateway/((config|loader|routing|http)/|sessions/session-table[.]ts$)',
+        pathNot: `^functions/gateway/((config|loader|routing|http)/|sessions/session-table[.]ts$)|${SHARED}`,
       },
+    ),
+    forbid(
+      'shared-names-import-nothing',
+      'The shared names and limits are imported by the CDK app and by every layer: they must load nothing (no Powertools, no other module).',
+      { path: SHARED },
+      { path: '.' },
     ),
     forbid(
       'dynalite-only-for-local-stores',

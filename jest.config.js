@@ -1,4 +1,4 @@
-// CommonJS project + @swc/jest (see docs/decisions.md): @middy/core, the OpenID Connect client and
+// CommonJS project + @swc/jest (docs/decisions/0001): @middy/core, the OpenID Connect client and
 // the development provider ship ESM only, so they are let through the transform instead of
 // running jest in ESM mode.
 const esmOnly = ['@middy', 'openid-client', 'oauth4webapi', 'jose', 'oidc-provider'].join('|');

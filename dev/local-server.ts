@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { FUNCTION_URL_PAYLOAD_LIMIT_BYTES } from '../functions/gateway/http/limits';
 import { readCapped } from '../functions/gateway/http/read-capped';
 import {
   type PreludeWritable,
@@ -11,9 +12,6 @@ import {
 import { toFunctionUrlEvent } from './function-url-event';
 import { lambdaContext } from './lambda-context';
 import { type Listening, listen } from './listen';
-
-/** Function URLs refuse request payloads over 6 MB before the function runs. */
-const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
 export type FunctionUrlHandler = (
   event: LambdaFunctionURLEvent,
@@ -30,7 +28,7 @@ const readBody = (request: IncomingMessage): Promise<Buffer | undefined> => {
   const hasBody =
     request.headers['transfer-encoding'] !== undefined ||
     Number(request.headers['content-length'] ?? 0) > 0;
-  return hasBody ? readCapped(request, MAX_REQUEST_BYTES) : Promise.resolve(EMPTY);
+  return hasBody ? readCapped(request, FUNCTION_URL_PAYLOAD_LIMIT_BYTES) : Promise.resolve(EMPTY);
 };
 
 /** A Function URL result's headers and cookies as an HTTP head: each cookie one Set-Cookie. */
@@ -113,7 +111,8 @@ export const startLocalServer = async (
         writeLambdaFailure(
           response,
           413,
-          'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+          // Lambda's own wording, which names the limit in bytes.
+          `Request must be smaller than ${FUNCTION_URL_PAYLOAD_LIMIT_BYTES} bytes for the InvokeFunction operation`,
         );
         return;
       }

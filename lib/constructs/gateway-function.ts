@@ -25,6 +25,10 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+} from '../../functions/gateway/observability/metric-names';
+import {
   GATEWAY_BUNDLE_AWS_SDK,
   GATEWAY_BUNDLE_BANNER,
   GATEWAY_BUNDLE_LOADER,
@@ -148,8 +152,8 @@ export class GatewayFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         GATEWAY_CONFIG: 'config/gateway.json',
-        POWERTOOLS_SERVICE_NAME: 'gateway',
-        POWERTOOLS_METRICS_NAMESPACE: 'Gateway',
+        POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
         // The same level as Lambda's filter, so the logger does not build lines Lambda drops.
         POWERTOOLS_LOG_LEVEL: logLevel,
         ...(props.tracing ? { GATEWAY_TRACING: 'active' } : {}),

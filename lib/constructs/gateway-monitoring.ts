@@ -15,6 +15,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+  MetricDimension,
+  MetricName,
+} from '../../functions/gateway/observability/metric-names';
 
 /**
  * Lambda's JSON platform record of a failed init (`INIT_REPORT ... Status: error|timeout` in text
@@ -26,7 +32,7 @@ export const INIT_FAILURE_PATTERN =
 
 export interface GatewayMonitoringProps {
   readonly function: IFunction;
-  /** Namespace and service of the gateway's EMF metrics. @default 'Gateway', 'gateway' */
+  /** Namespace and service of the gateway's EMF metrics. @default DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME */
   readonly namespace?: string;
   readonly service?: string;
   /** @default 'Gateway' */
@@ -71,20 +77,21 @@ export class GatewayMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayMonitoringProps) {
     super(scope, id);
-    const namespace = props.namespace ?? 'Gateway';
-    const dimensionsMap = { service: props.service ?? 'gateway' };
-    const gateway = (metricName: string, statistic = 'Sum') =>
+    const namespace = props.namespace ?? DEFAULT_METRICS_NAMESPACE;
+    const dimensionsMap = { [MetricDimension.service]: props.service ?? DEFAULT_SERVICE_NAME };
+    // Only names the runtime emits (test/infra/metric-names.test.ts checks the template).
+    const gateway = (metricName: MetricName, statistic = 'Sum') =>
       new Metric({ namespace, metricName, dimensionsMap, statistic, period: Duration.minutes(1) });
 
-    const requests = gateway('Requests');
-    const errors5xx = gateway('Responses5xx');
+    const requests = gateway(MetricName.requests);
+    const errors5xx = gateway(MetricName.responses5xx);
     const errorRate = new MathExpression({
       expression: 'IF(requests > 0, errors / requests, 0)',
       usingMetrics: { requests, errors: errors5xx },
       label: '5xx share',
       period: Duration.minutes(1),
     });
-    const latencyP99 = gateway('Latency', 'p99');
+    const latencyP99 = gateway(MetricName.latency, 'p99');
 
     // Every alarm fires above its threshold, and no data (no traffic) is not a breach.
     const above = (
@@ -188,7 +195,7 @@ export class GatewayMonitoring extends Construct {
       failOpen: above(
         'RateLimitFailOpen',
         'Requests pass without rate limiting because Redis cannot decide',
-        gateway('RateLimitFailOpen'),
+        gateway(MetricName.rateLimitFailOpen),
         0,
         1,
       ),
@@ -264,20 +271,27 @@ export class GatewayMonitoring extends Construct {
       right?: (Metric | MathExpression)[],
     ) => new GraphWidget({ title, left, ...(right ? { right } : {}), width: 12 });
     this.dashboard.addWidgets(
-      widget('Requests and 5xx share', [requests, gateway('Responses4xx'), errors5xx], [errorRate]),
+      widget(
+        'Requests and 5xx share',
+        [requests, gateway(MetricName.responses4xx), errors5xx],
+        [errorRate],
+      ),
       widget('Latency (ms)', [
-        gateway('Latency', 'p50'),
+        gateway(MetricName.latency, 'p50'),
         latencyP99,
-        gateway('UpstreamLatency', 'p99'),
+        gateway(MetricName.upstreamLatency, 'p99'),
       ]),
-      widget('Rate limiting', [gateway('RateLimited'), gateway('RateLimitFailOpen')]),
+      widget('Rate limiting', [
+        gateway(MetricName.rateLimited),
+        gateway(MetricName.rateLimitFailOpen),
+      ]),
       widget('Auth failures and dependency errors', [
         new MathExpression({
-          expression: `SEARCH('{${namespace},service,reason} MetricName="AuthFailures"', 'Sum', 60)`,
+          expression: `SEARCH('{${namespace},${MetricDimension.service},${MetricDimension.reason}} MetricName="${MetricName.authFailures}"', 'Sum', 60)`,
           label: 'auth failures',
         }),
         new MathExpression({
-          expression: `SEARCH('{${namespace},service,dependency} MetricName="DependencyErrors"', 'Sum', 60)`,
+          expression: `SEARCH('{${namespace},${MetricDimension.service},${MetricDimension.dependency}} MetricName="${MetricName.dependencyErrors}"', 'Sum', 60)`,
           label: 'dependency errors',
         }),
       ]),

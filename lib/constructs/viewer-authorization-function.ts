@@ -4,6 +4,7 @@ import {
   FunctionRuntime,
 } from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
+import { EdgeHeader } from '../../functions/gateway/http/client-address';
 
 /**
  * The viewer-request code (cloudfront-js-2.0, kept to ES5 syntax). Origin access control signs every
@@ -13,16 +14,17 @@ import type { Construct } from 'constructs';
  * the viewer sent itself is dropped first, so that header only ever holds what CloudFront moved.
  * The viewer's Host (the distribution's or custom domain; the origin request carries the function
  * URL's) travels the same way as `x-gateway-viewer-host`, for the gateway's same-origin check.
+ * The names are the runtime's (`EdgeHeader`), so the two cannot drift apart.
  */
 export const VIEWER_AUTHORIZATION_CODE = `function handler(event) {
   var headers = event.request.headers;
-  delete headers['x-gateway-viewer-authorization'];
-  delete headers['x-gateway-viewer-host'];
+  delete headers['${EdgeHeader.viewerAuthorization}'];
+  delete headers['${EdgeHeader.viewerHost}'];
   if (headers.host) {
-    headers['x-gateway-viewer-host'] = { value: headers.host.value };
+    headers['${EdgeHeader.viewerHost}'] = { value: headers.host.value };
   }
   if (headers.authorization) {
-    headers['x-gateway-viewer-authorization'] = { value: headers.authorization.value };
+    headers['${EdgeHeader.viewerAuthorization}'] = { value: headers.authorization.value };
     delete headers.authorization;
   }
   return event.request;

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../functions/gateway/http/errors';
+import { ErrorCode, PublicMessage } from '../../functions/gateway/http/errors';
 import type { FunctionUrlEvent } from '../../functions/gateway/http/types';
 import { IDENTITY_HEADERS, type SessionName } from './hostile-requests';
 import type { SeenRequest } from './loopback-upstream';
@@ -17,13 +17,7 @@ import {
  */
 export type Invariant = (exchange: Exchange) => string | undefined;
 
-const PUBLIC_5XX_MESSAGES = new Set([
-  'The gateway failed to handle this request',
-  'The upstream service failed to answer correctly',
-  'The service is temporarily unavailable',
-  'The upstream service did not answer in time',
-  'Internal error',
-]);
+const PUBLIC_5XX_MESSAGES = new Set<string>(Object.values(PublicMessage));
 const ERROR_CODES = new Set<string>(Object.values(ErrorCode));
 const BUILTIN_PATHS = new Set(['/health/live', '/health/ready']);
 

@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type LocalServer, startLocalServer } from '../../dev/local-server';
 import { createGateway } from '../../functions/gateway/create-gateway';
+import { FUNCTION_URL_PAYLOAD_LIMIT_BYTES } from '../../functions/gateway/http/limits';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
 import { captureOutput } from '../helpers/capture-output';
 import { send } from '../helpers/http-request';
@@ -206,5 +207,29 @@ routes:
       timestamp: expect.any(String),
     });
     expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it("refuses a body over the Function URL's 6 MiB payload limit as Lambda does, before the gateway", async () => {
+    const atLimit = await send(gateway.url, {
+      method: 'POST',
+      path: '/svc/echo-binary',
+      body: Buffer.alloc(FUNCTION_URL_PAYLOAD_LIMIT_BYTES),
+    });
+    upstream.seen.length = 0;
+    const response = await send(gateway.url, {
+      method: 'POST',
+      path: '/svc/echo-binary',
+      body: Buffer.alloc(FUNCTION_URL_PAYLOAD_LIMIT_BYTES + 1),
+    }).catch((error: NodeJS.ErrnoException) => error);
+
+    // At the limit the gateway itself answers (the route's own 1 MiB max_body_bytes).
+    expect(atLimit.status).toBe(413);
+    expect(atLimit.json()).toMatchObject({ error: 'payload_too_large' });
+    // One byte over, the front end refuses it with Lambda's own words; the upstream sees nothing.
+    expect(response).toMatchObject({ status: 413 });
+    expect((response as Awaited<ReturnType<typeof send>>).json()).toEqual({
+      message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+    });
+    expect(upstream.seen).toEqual([]);
   });
 });

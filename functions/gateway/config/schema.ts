@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FUNCTION_URL_PAYLOAD_LIMIT_BYTES } from '../http/limits';
 import { corsSchema, routeCorsSchema } from './cors-schema';
 import { csrfSchema, routeCsrfSchema } from './csrf-schema';
 import { HTTP_METHODS, isHttpMethod } from './http-methods';
@@ -114,7 +115,7 @@ const routeObjectSchema = z
     max_body_bytes: z
       .int()
       .min(0)
-      .max(6 * 1024 * 1024)
+      .max(FUNCTION_URL_PAYLOAD_LIMIT_BYTES)
       .default(1024 * 1024),
     /**
      * This route may forward to upstream paths that a route with stronger protection (auth, or

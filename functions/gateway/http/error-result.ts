@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError, InternalError } from './errors';
+import { ErrorCode, GatewayError, InternalError, PublicMessage } from './errors';
 import { jsonResult } from './json-result';
 import type { FunctionUrlResult } from './types';
 
@@ -10,13 +10,10 @@ export interface ErrorBody {
   timestamp: string;
 }
 
-/** What clients read for a 5xx, whatever detail the error carries for the logs. */
-const publicMessages: Partial<Record<ErrorCode, string>> = {
-  [ErrorCode.internal]: 'The gateway failed to handle this request',
-  [ErrorCode.badGateway]: 'The upstream service failed to answer correctly',
-  [ErrorCode.unavailable]: 'The service is temporarily unavailable',
-  [ErrorCode.upstreamTimeout]: 'The upstream service did not answer in time',
-};
+/** A 5xx's message for clients: its code's, else the 500's (a code with no public message). */
+const publicMessage = (error: GatewayError): string =>
+  (PublicMessage as Partial<Record<string, string>>)[error.code] ??
+  PublicMessage[ErrorCode.internal];
 
 /** Anything thrown becomes a GatewayError; unknown errors are a 500 that reveals nothing. */
 export const asGatewayError = (error: unknown): GatewayError =>
@@ -29,7 +26,7 @@ export const errorResult = (
 ): FunctionUrlResult => {
   const body: ErrorBody = {
     error: error.code,
-    message: error.expose ? error.message : (publicMessages[error.code] ?? 'Internal error'),
+    message: error.expose ? error.message : publicMessage(error),
     correlation_id: correlationId,
     timestamp: now.toISOString(),
   };

@@ -19,6 +19,17 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
+ * What clients read for a 5xx, whatever detail the error carries for the logs: the one copy, used
+ * by the error classes below and by the error contract (`error-result.ts`).
+ */
+export const PublicMessage = {
+  [ErrorCode.internal]: 'The gateway failed to handle this request',
+  [ErrorCode.badGateway]: 'The upstream service failed to answer correctly',
+  [ErrorCode.unavailable]: 'The service is temporarily unavailable',
+  [ErrorCode.upstreamTimeout]: 'The upstream service did not answer in time',
+} as const satisfies Partial<Record<ErrorCode, string>>;
+
+/**
  * Every refusal the gateway makes is a `GatewayError`: the error middleware turns it into the JSON
  * contract. `expose` is false for 5xx so internals never reach the client; `reason` is for logs.
  */
@@ -122,24 +133,24 @@ export class RateLimitedError extends GatewayError {
 
 export class InternalError extends GatewayError {
   constructor(options?: Options) {
-    super(500, ErrorCode.internal, 'The gateway failed to handle this request', options);
+    super(500, ErrorCode.internal, PublicMessage[ErrorCode.internal], options);
   }
 }
 
 export class BadGatewayError extends GatewayError {
   constructor(options?: Options) {
-    super(502, ErrorCode.badGateway, 'The upstream service failed to answer correctly', options);
+    super(502, ErrorCode.badGateway, PublicMessage[ErrorCode.badGateway], options);
   }
 }
 
 export class UnavailableError extends GatewayError {
   constructor(options?: Options) {
-    super(503, ErrorCode.unavailable, 'The service is temporarily unavailable', options);
+    super(503, ErrorCode.unavailable, PublicMessage[ErrorCode.unavailable], options);
   }
 }
 
 export class UpstreamTimeoutError extends GatewayError {
   constructor(options?: Options) {
-    super(504, ErrorCode.upstreamTimeout, 'The upstream service did not answer in time', options);
+    super(504, ErrorCode.upstreamTimeout, PublicMessage[ErrorCode.upstreamTimeout], options);
   }
 }

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 
 /**
- * Reads a stream to the end, or stops at `limit` bytes (destroying it) and resolves `undefined`.
+ * Reads a stream to the end, or stops keeping it past `limit` bytes and resolves `undefined` at
+ * once. The rest flows on unread rather than the stream being destroyed: destroying an HTTP
+ * request resets its socket, and the client then never reads the 413 it is answered with.
  * Event-based rather than `for await`, which costs several promises per chunk on a hot path.
  */
 export const readCapped = (stream: Readable, limit: number): Promise<Buffer | undefined> =>
@@ -12,15 +14,17 @@ export const readCapped = (stream: Readable, limit: number): Promise<Buffer | un
       size += chunk.length;
       if (size > limit) {
         stream.off('data', onData);
-        stream.destroy();
+        // Still flowing with no 'data' listener: the rest is read and dropped.
+        stream.resume();
         resolve(undefined);
         return;
       }
       chunks.push(chunk);
     };
     stream.on('data', onData);
-    stream.once('end', () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
-    );
+    stream.once('end', () => {
+      if (size > limit) return;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
     stream.once('error', reject);
   });

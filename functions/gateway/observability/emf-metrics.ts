@@ -1,6 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type GatewayMetrics, statusClass } from './gateway-metrics';
-import { MetricName } from './metrics';
+import { MetricDimension, MetricName } from './metric-names';
 
 const responsesByClass: Readonly<Record<string, string>> = {
   '2xx': MetricName.responses2xx,
@@ -20,8 +20,8 @@ const responsesByClass: Readonly<Record<string, string>> = {
 export const emfMetrics = (metrics: Metrics): GatewayMetrics => ({
   request: ({ routeId, status, latencyMs, upstreamMs }) => {
     const klass = statusClass(status);
-    metrics.addDimension('route', routeId);
-    metrics.addDimensions({ status_class: klass });
+    metrics.addDimension(MetricDimension.route, routeId);
+    metrics.addDimensions({ [MetricDimension.statusClass]: klass });
     // [service] alone: gateway-wide totals, which alarms need (they cannot sum with SEARCH).
     metrics.addDimensions({});
     metrics.addMetric(MetricName.requests, MetricUnit.Count, 1);
@@ -36,12 +36,12 @@ export const emfMetrics = (metrics: Metrics): GatewayMetrics => ({
   rateLimitFailOpen: () => metrics.addMetric(MetricName.rateLimitFailOpen, MetricUnit.Count, 1),
   authFailure: (reason) => {
     const single = metrics.singleMetric();
-    single.addDimension('reason', reason);
+    single.addDimension(MetricDimension.reason, reason);
     single.addMetric(MetricName.authFailures, MetricUnit.Count, 1);
   },
   dependencyError: (dependency) => {
     const single = metrics.singleMetric();
-    single.addDimension('dependency', dependency);
+    single.addDimension(MetricDimension.dependency, dependency);
     single.addMetric(MetricName.dependencyErrors, MetricUnit.Count, 1);
   },
 });

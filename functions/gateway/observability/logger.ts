@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DEFAULT_SERVICE_NAME } from './metric-names';
 import { redactingReplacer } from './redaction';
 
 /** Logger settings every gateway logger shares: the redaction replacer above all. */
 export const loggerOptions = {
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'gateway',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
   jsonReplacerFn: redactingReplacer,
 } as const;
 

@@ -1,5 +1,6 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DEFAULT_SERVICE_NAME } from './metric-names';
 import type { Tracing } from './tracing';
 
 /**
@@ -9,7 +10,9 @@ import type { Tracing } from './tracing';
  * Outside Lambda (`npm start`, `sam local`) the tracer turns itself off.
  */
 export const powertoolsTracing = (): Tracing => {
-  const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'gateway' });
+  const tracer = new Tracer({
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
+  });
   return {
     active: tracer.isTracingEnabled(),
     // No response in the trace: it carries Set-Cookie and user data (`captureResponse: false`).

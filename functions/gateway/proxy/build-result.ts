@@ -1,5 +1,6 @@
 import { BadGatewayError } from '../http/errors';
 import { Header } from '../http/header-names';
+import { FUNCTION_URL_PAYLOAD_LIMIT_BYTES } from '../http/limits';
 import { isTextualContentType } from '../http/textual-content';
 import type { FunctionUrlResult } from '../http/types';
 import { hopByHopNames, isHopByHop } from './hop-by-hop';
@@ -9,10 +10,10 @@ import { withoutSessionCookie } from './session-cookie-guard';
 import type { UpstreamResponse, UpstreamStreamResponse } from './upstream';
 
 /**
- * Function URLs refuse a buffered response over 6 MB (the whole JSON payload). Stay under it with
+ * Function URLs refuse a buffered response over their payload limit (the whole JSON payload). Stay under it with
  * room for headers, so an oversized answer is our clear 502 rather than Lambda's opaque failure.
  */
-export const MAX_BUFFERED_RESULT_BYTES = 6 * 1024 * 1024 - 64 * 1024;
+export const MAX_BUFFERED_RESULT_BYTES = FUNCTION_URL_PAYLOAD_LIMIT_BYTES - 64 * 1024;
 
 // Lambda frames the response itself; the upstream's length may not match the encoded result.
 const DESCRIBES_WIRE_BODY = new Set<string>([Header.contentLength]);

@@ -1,5 +1,6 @@
 import type { Agent, buildConnector, Dispatcher } from 'undici';
 import { setDeadline } from '../http/deadline-timer';
+import { FUNCTION_URL_PAYLOAD_LIMIT_BYTES } from '../http/limits';
 import { refusalSafeAgent } from './refusal-safe-agent';
 import type {
   Upstream,
@@ -100,7 +101,7 @@ export const fetchUpstream = (
     }
     return agent;
   };
-  const maxResponseBytes = options.maxResponseBytes ?? 6 * 1024 * 1024;
+  const maxResponseBytes = options.maxResponseBytes ?? FUNCTION_URL_PAYLOAD_LIMIT_BYTES;
 
   const dispatchOptions = (
     request: UpstreamRequest,

@@ -13,7 +13,7 @@
 -- allowed, unchanged when refused). The client turns that into remaining, reset and retry-after
 -- (bucket-shape.ts), and works out tolerance and increment once per route, so the only rounding
 -- here is the expiry's whole milliseconds. What is left costs little beside TIME, GET and SET
--- themselves (docs/decisions.md has the instruction counts).
+-- themselves (decisions 0019 and 0020 in docs/decisions/ have the instruction counts).
 --
 -- Time is the Redis server's (TIME), never a client's: every gateway container sees one clock.
 -- Numbers passed to redis.call keep full double precision (Lua's tostring would keep 14 digits).

@@ -31,7 +31,7 @@ const positive = (name: string, value: string | undefined, fallback: number): nu
 /**
  * The Secrets Manager client, with timeouts so a missing route fails in seconds rather than
  * holding the init until Lambda kills it. `requestTimeout` alone only logs a warning unless
- * `throwOnRequestTimeout` is set (see docs/decisions.md); the caller bounds the whole read too.
+ * `throwOnRequestTimeout` is set (docs/decisions/0053); the caller bounds the whole read too.
  * `SECRETS_TIMEOUT_MS` sets the overall deadline; the endpoint comes from
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER` (or `AWS_ENDPOINT_URL`) when set, as the SDK reads them, and
  * is read here so errors can name it.

@@ -86,6 +86,22 @@ describe('Architecture: the dependency rules catch forbidden imports', () => {
       },
     ],
     [
+      'infra-reads-only-the-route-table',
+      {
+        'lib/monitoring.ts':
+          "import { value } from '../functions/gateway/observability/metrics';\nexport const x = value;\n",
+        'functions/gateway/observability/metrics.ts': exporting,
+      },
+    ],
+    [
+      'shared-names-import-nothing',
+      {
+        'functions/gateway/observability/metric-names.ts':
+          "import { value } from './logger';\nexport const x = value;\n",
+        'functions/gateway/observability/logger.ts': exporting,
+      },
+    ],
+    [
       'no-circular',
       {
         'functions/gateway/sessions/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
@@ -112,6 +128,17 @@ describe('Architecture: the dependency rules catch forbidden imports', () => {
         "import { table } from '../routing/table';\nexport const route = table;\n",
       'functions/gateway/wiring.ts':
         "import { route } from './middleware/route';\nexport const wired = route;\n",
+    });
+
+    expect({ status, output }).toMatchObject({ status: 0 });
+  });
+
+  it('lets the CDK app import the shared names and limits', () => {
+    const { status, output } = cruise({
+      'functions/gateway/observability/metric-names.ts': exporting,
+      'functions/gateway/http/limits.ts': exporting,
+      'lib/monitoring.ts':
+        "import { value } from '../functions/gateway/observability/metric-names';\nimport { value as limit } from '../functions/gateway/http/limits';\nexport const x = value + limit;\n",
     });
 
     expect({ status, output }).toMatchObject({ status: 0 });

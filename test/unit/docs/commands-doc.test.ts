@@ -3,10 +3,12 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-const DOCS = [
-  'README.md',
-  ...readdirSync(join(ROOT, 'docs')).map((name) => join('docs', name)),
-].filter((file) => file.endsWith('.md'));
+/** README and every markdown file under docs/ (the decision records in docs/decisions/ too). */
+const docsUnder = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir)).flatMap((name) =>
+    statSync(join(ROOT, dir, name)).isDirectory() ? docsUnder(join(dir, name)) : [join(dir, name)],
+  );
+const DOCS = ['README.md', ...docsUnder('docs')].filter((file) => file.endsWith('.md'));
 
 const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
 
