@@ -62,7 +62,9 @@ export const renderChart = (
     ].join('\n');
   });
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13" role="img" aria-labelledby="chart-title">`,
+    // The chart's text alternative: the figures themselves, for a reader who cannot see the bars.
+    `  <title id="chart-title">${escapeXml(`${title}: ${bars.map((bar) => `${bar.label} ${bar.ms.toFixed(3)} ms`).join(', ')}`)}</title>`,
     `  <rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `  <text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
     `  <line x1="${labelWidth}" y1="${top}" x2="${labelWidth}" y2="${top + bars.length * rowHeight}" stroke="#333333"/>`,
