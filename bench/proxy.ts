@@ -44,6 +44,7 @@ const argv = process.argv.slice(2);
 helpIfAsked(
   argv,
   `usage: npm run bench:proxy [-- --memory-only]
+       npm run bench:memory (the same with --memory-only)
 
 The gateway as npm start runs it (bundled, logs and EMF on, sessions in dynalite, the Redis limiter)
 against a plain undici.request reverse proxy and a direct call, 1 KB JSON, 1 and 10 in flight, each

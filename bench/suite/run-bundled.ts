@@ -9,8 +9,10 @@ import { spawn } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { BUNDLE_DIR, bundleEntries } from './bundle';
 
-const discardStdout = process.argv[2] === '--discard-stdout';
-const [entry, ...args] = process.argv.slice(discardStdout ? 3 : 2);
+const discarding = process.argv[2] === '--discard-stdout';
+const [entry, ...args] = process.argv.slice(discarding ? 3 : 2);
+// The usage is printed on stdout: asked for, it is kept.
+const discardStdout = discarding && !args.some((arg) => arg === '--help' || arg === '-h');
 if (!entry) {
   console.error('usage: tsx bench/suite/run-bundled.ts [--discard-stdout] bench/<name>.ts [args]');
   process.exit(2);
