@@ -18,6 +18,8 @@ import { RedisProcess } from '../helpers/redis-process';
  * private redis-server (its MONITOR feed, less the commands a script runs inside Redis), DynamoDB requests at
  * dynalite's HTTP server, requests at the upstream. Counts, not times: a request that makes a
  * second Redis or DynamoDB call, or skips the cache, fails here whatever the machine's speed.
+ * A Redis command counts as one round trip: the gateway pipelines nothing, so a pipelined pair would
+ * show up here as 2 and call for a second look rather than pass unseen.
  */
 const TABLE = 'round-trips-sessions';
 const SECRET = 'round-trips-secret-0123456789abcdef0123456789';
