@@ -26,8 +26,8 @@ helpIfAsked(
 
 Our Redis token bucket against rate-limiter-flexible on the same Redis, interleaved in one run:
 allowed traffic at 1 and 50 in flight, a flood on one bucket, and a 1000-request burst on a bucket
-of 100. Prints a verdict per target: at most one Redis round trip per decision, and exactly 100
-allowed of the burst. Every key it creates starts with bench-rl-<run id>: and is removed at the end.
+of 100. Prints a verdict per target: ours at least 1.0x the peer's throughput on allowed traffic at
+1 and 50 in flight, at most one Redis round trip per decision, and exactly 100 allowed of the burst. Every key it creates starts with bench-rl-<run id>: and is removed at the end.
 Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_DECISIONS (per round, default
 20000), BENCH_ROUNDS (default 3).`,
 );
@@ -203,6 +203,12 @@ const cell = async (
     console.log(
       `  ratio ours/peer: throughput ${ratio(a.perSecond / b.perSecond)}  p50 ${ratio(a.p50 / b.p50)}  p99 ${ratio(a.p99 / b.p99)}  Redis time ${ratio(a.serverMicros / b.serverMicros)}`,
     );
+    // Allowed traffic, ours against the peer: at least as fast (issue 15's target).
+    if (options.keys > 1) {
+      console.log(
+        `  ${verdict(`ours / rate-limiter-flexible throughput (${options.inFlight} in flight)`, a.perSecond / b.perSecond, { op: '>=', limit: 1, unit: 'x' })}`,
+      );
+    }
     // The per-request budget: at most one Redis round trip per decision.
     console.log(
       `  ${verdict(`round trips per decision, ${title.split(':')[0]} (${options.inFlight} in flight)`, a.roundTrips, { op: '<=', limit: 1, unit: '' }, 3)}`,

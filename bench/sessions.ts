@@ -29,7 +29,8 @@ helpIfAsked(
 Measures session validation against a public route on the same chain (sequential requests,
 dynalite in this process): a cache hit and the cache off. Prints a verdict per target: no
 DynamoDB call per request on a cache hit, at most one with the cache off. Creates no Redis keys.
-Environment: BENCH_REQUESTS (default 3000).`,
+Environment: BENCH_REQUESTS (default 3000); BENCH_LOGS=on logs and writes EMF as production does
+(the gateway's lines go to stdout, the report to stderr; npm run bench:sessions discards the lines).`,
 );
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -37,9 +38,15 @@ const WARMUP = 300;
 const SESSIONS = 50;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0000';
 
+/** As production: one access line and one EMF document per request, on stdout. */
+const LOGS = process.env.BENCH_LOGS === 'on';
+const LOG_LEVEL = LOGS ? 'INFO' : 'SILENT';
+// The report goes where the gateway's lines do not.
+const report = LOGS ? console.error : console.log;
+
 Object.assign(process.env, LOCAL_AWS_ENV, {
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: LOG_LEVEL,
+  POWERTOOLS_METRICS_DISABLED: LOGS ? 'false' : 'true',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
@@ -110,7 +117,7 @@ roles: { reader: [users:read] }
           body: Buffer.from('{"ok":true}'),
         }),
       },
-      logger: new Logger({ logLevel: 'SILENT' }),
+      logger: new Logger({ logLevel: LOG_LEVEL }),
       metrics: new Metrics({ namespace: 'Bench' }),
       sessions: {
         signer,
@@ -146,28 +153,28 @@ roles: { reader: [users:read] }
 
   const row = (name: string, r: typeof publicRoute) =>
     `${name.padEnd(28)} p50 ${ms(r.p50).padStart(10)}  p99 ${ms(r.p99).padStart(10)}  DynamoDB calls/request ${r.callsPerRequest.toFixed(3)}`;
-  console.log(
-    `sessions benchmark: ${REQUESTS} sequential requests each, ${SESSIONS} distinct sessions, Node ${process.version}`,
+  report(
+    `sessions benchmark (${LOGS ? 'logs and EMF on' : 'logs and metrics off'}): ${REQUESTS} sequential requests each, ${SESSIONS} distinct sessions, Node ${process.version}`,
   );
-  console.log(row('public route (peer)', publicRoute));
-  console.log(row('auth route, cache hit', cacheHit));
-  console.log(row('auth route, cache off', cacheOff));
-  console.log(
+  report(row('public route (peer)', publicRoute));
+  report(row('auth route, cache hit', cacheHit));
+  report(row('auth route, cache off', cacheOff));
+  report(
     `cache hit added p50: ${ms(cacheHit.p50 - publicRoute.p50)}  ratio p50 ${ratio(cacheHit.p50 / publicRoute.p50)}  p99 ${ratio(cacheHit.p99 / publicRoute.p99)}`,
   );
-  console.log(
+  report(
     `cache off added p50: ${ms(cacheOff.p50 - publicRoute.p50)}  ratio p50 ${ratio(cacheOff.p50 / publicRoute.p50)}`,
   );
 
   // The per-request budget: no DynamoDB call on a cache hit, at most one on a miss.
-  console.log(
+  report(
     verdict('DynamoDB calls per request, cache hit', cacheHit.callsPerRequest, {
       op: '=',
       limit: 0,
       unit: '',
     }),
   );
-  console.log(
+  report(
     verdict('DynamoDB calls per request, cache off', cacheOff.callsPerRequest, {
       op: '<=',
       limit: 1,

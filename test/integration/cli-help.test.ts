@@ -13,6 +13,8 @@ describe('Integration: --help on every script', () => {
     ['bench:sessions', 'usage: npm run bench:sessions'],
     ['bench:ratelimit', 'usage: npm run bench:ratelimit'],
     ['bench:proxy', 'usage: npm run bench:proxy'],
+    ['bench:memory', 'npm run bench:memory'],
+    ['bench', 'usage: npm run bench [-- --quick]'],
     ['bench:cold-start', 'usage: npm run bench:cold-start'],
     ['soak', 'usage: npm run soak'],
   ])(
