@@ -1,9 +1,10 @@
 import type { BucketSpec, RateDecision } from './rate-limiter';
 
 /**
- * A bucket's settings in the units the GCRA arithmetic uses, worked out once per route limit when the route table is compiled. GCRA keeps one
- * number per bucket, the time at which it is full again (TAT); `ahead` below is TAT - now, so the
- * tokens in the bucket are `(tolerance - ahead) / interval`.
+ * A bucket's settings in the units the GCRA arithmetic uses, worked out once per route limit when
+ * the route table is compiled. GCRA keeps one number per bucket, the time at which it is full
+ * again (TAT); `ahead` below is TAT - now, so the tokens in the bucket are
+ * `(tolerance - ahead) / interval`.
  */
 export interface BucketShape {
   /** Microseconds per token. */
