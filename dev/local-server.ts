@@ -23,6 +23,13 @@ export type LocalServer = Listening;
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * The handler's third argument is middy's (it passes its own signal to the handler); the server has
+ * nothing to abort, so one signal that never fires serves every request instead of a new
+ * AbortController each (about 7 us a request in a profile).
+ */
+const INVOKE_OPTIONS = { signal: new AbortController().signal };
+
 const readBody = (request: IncomingMessage): Promise<Buffer | undefined> => {
   // No length and no chunked framing: HTTP/1.1 says there is no body (most GETs).
   const hasBody =
@@ -36,10 +43,17 @@ const httpHead = (
   headers: Readonly<Record<string, unknown>> | undefined,
   cookies: readonly string[] | undefined,
 ): Record<string, string | string[]> => {
-  const head = { ...(headers as Record<string, string> | undefined) };
-  return cookies && cookies.length > 0 ? { ...head, 'set-cookie': [...cookies] } : head;
+  const head: Record<string, string | string[]> = {
+    ...(headers as Record<string, string> | undefined),
+  };
+  if (cookies && cookies.length > 0) head['set-cookie'] = [...cookies];
+  return head;
 };
 
+/**
+ * A buffered result as the Function URL front end sends it: the body with its Content-Length (not
+ * chunked), so the head and the body leave in one write.
+ */
 const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult): void => {
   if (typeof result === 'string') {
     response.writeHead(200, { 'content-type': 'application/json' }).end(result);
@@ -49,6 +63,7 @@ const writeResult = (response: ServerResponse, result: LambdaFunctionURLResult):
   const body = result.body
     ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
     : undefined;
+  if (body) headers['content-length'] = String(body.length);
   response.writeHead(result.statusCode ?? 200, headers).end(body);
 };
 
@@ -121,9 +136,7 @@ export const startLocalServer = async (
         await handler(event, responseStreamFor(response), lambdaContext());
         return;
       }
-      const result = await handler(event, lambdaContext(), {
-        signal: new AbortController().signal,
-      });
+      const result = await handler(event, lambdaContext(), INVOKE_OPTIONS);
       writeResult(response, result);
     } catch (error) {
       // Lambda answers an unhandled function error with a bare 502; so does the local server.

@@ -32,6 +32,7 @@ import { setRedactedHeaders } from './observability/redaction';
 import { noTracing, type Tracing } from './observability/tracing';
 import { corsPolicies } from './policy/cors-policies';
 import { csrfTrustedOrigins } from './policy/cors-policy';
+import { forwardPolicy } from './proxy/forward-policy';
 import { proxyRequest } from './proxy/proxy-request';
 import type { Upstream } from './proxy/upstream';
 import { MemoryTokenBucket } from './ratelimit/memory-token-bucket';
@@ -77,7 +78,9 @@ export interface GatewayDependencies {
  * the local server and the tests wire others to the same ports. Call once per container.
  */
 export const createGateway = (deps: GatewayDependencies) => {
-  const table = new RouteTable(deps.config.routes);
+  const table = new RouteTable(deps.config.routes, {
+    defaultLimit: deps.config.default_rate_limit,
+  });
   const cors = corsPolicies(table.routes, deps.config.cors);
   const trustedOrigins = new Map(
     table.routes.map((compiled) => [
@@ -91,6 +94,11 @@ export const createGateway = (deps: GatewayDependencies) => {
   const measurements = deps.gatewayMetrics ?? emfMetrics(deps.metrics);
   const streaming = deps.streaming ?? false;
   const tracing = deps.tracing ?? noTracing;
+  const proxyOptions = {
+    upstream: deps.upstream,
+    forwarding: forwardPolicy(deps.config.sessions),
+    streaming,
+  };
   setRedactedHeaders(deps.config.logging.redact_headers);
 
   const gatewayHandler = async (
@@ -112,12 +120,15 @@ export const createGateway = (deps: GatewayDependencies) => {
       }
       accessToken = await deps.login.accessTokens.current(state.sessionId);
     }
-    return proxyRequest(event, matched, state, {
-      upstream: deps.upstream,
-      sessions: deps.config.sessions,
-      streaming,
-      ...(accessToken ? { accessToken } : {}),
-    });
+    const outcome = await proxyRequest(
+      event,
+      matched,
+      { correlationId: state.correlationId, user: state.user, accessToken },
+      proxyOptions,
+    );
+    context.upstream = outcome;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
   };
 
   const chain = middy<FunctionUrlEvent, FunctionUrlResult, Error, GatewayContext>({
@@ -165,7 +176,6 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(
       rateLimit({
         limiter: deps.rateLimiter ?? new MemoryTokenBucket(),
-        defaultLimit: deps.config.default_rate_limit,
         logger: deps.logger,
         metrics: measurements,
         ...(deps.login && deps.config.auth.oidc

@@ -28,7 +28,10 @@ export interface RequestState {
   user?: UserContext;
   /** The validated session's id, for the login flow's token lookups. */
   sessionId?: string;
-  /** `ok`, or why authentication or authorization refused the request; for the access log. */
+  /**
+   * `ok` when a session was validated, or why the login endpoints refused a request they answered
+   * themselves; refusals that are thrown are read from the error by the access log.
+   */
   auth?: string;
   /** What the rate limiter decided, for the access log. */
   rateLimit?: {
@@ -38,12 +41,17 @@ export interface RequestState {
     /** A `mode: shadow` limit would have refused this request (it went through). */
     readonly shadow?: 'limited';
   };
+}
+
+/**
+ * What the proxy reports of its exchange with the upstream. The proxy returns it; the handler
+ * puts it on the context (its one writer), for the access log and the streaming middleware.
+ */
+export interface UpstreamExchange {
+  /** Milliseconds spent waiting on the upstream. */
+  readonly upstreamMs: number;
   /** A streamed upstream body in flight, so an error after it arrived can release it. */
-  upstreamBody?: { destroy(): void };
-  /** Milliseconds spent waiting on the upstream, when it was called. */
-  upstreamMs?: number;
-  /** Why the request was answered with an error (`error_code`, `reason`), for the access log. */
-  error?: { readonly code: string; readonly reason?: string };
+  readonly body?: { destroy(): void };
 }
 
 /**
@@ -52,6 +60,8 @@ export interface RequestState {
  */
 export interface GatewayContext extends Context {
   gateway?: RequestState;
+  /** Set by the handler when the request reached the proxy. */
+  upstream?: UpstreamExchange;
 }
 
 /** The per-request state; throws if the chain was assembled without the correlation middleware. */

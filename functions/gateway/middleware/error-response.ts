@@ -15,14 +15,9 @@ export const errorResponse = (options: {
   const errorResponseOnError = (request: GatewayRequest): void => {
     const error = asGatewayError(request.error);
     const correlationId = request.context.gateway?.correlationId ?? request.context.awsRequestId;
-    // A 4xx is the client's doing: the access-log line says why, and nothing else is logged. A
-    // 5xx also gets an ERROR line with the cause, its innermost error at the top level.
-    if (request.context.gateway) {
-      request.context.gateway.error = {
-        code: error.code,
-        ...(error.reason ? { reason: error.reason } : {}),
-      };
-    }
+    // A 4xx is the client's doing: the access-log line says why (it reads the error itself), and
+    // nothing else is logged. A 5xx also gets an ERROR line with the cause, its innermost error at
+    // the top level.
     if (error.statusCode >= 500) {
       options.logger.error('request failed', {
         error_code: error.code,
@@ -32,9 +27,7 @@ export const errorResponse = (options: {
       });
     }
     if (error.statusCode === 401 || error.statusCode === 403) {
-      const reason = error.reason ?? error.code;
-      if (request.context.gateway) request.context.gateway.auth = reason;
-      options.metrics.authFailure(reason);
+      options.metrics.authFailure(error.reason ?? error.code);
     }
     if (error.dependency) options.metrics.dependencyError(error.dependency);
     request.response = errorResult(error, correlationId);

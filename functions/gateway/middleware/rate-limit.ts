@@ -1,29 +1,26 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type GatewayMiddleware, type GatewayRequest, requestState } from '../chain/request-state';
-import { routeLimits } from '../config/route-limits';
-import type { RateLimitConfig, RouteConfig } from '../config/schema';
+import type { RateLimitConfig } from '../config/schema';
 import { RateLimitedError, UnavailableError } from '../http/errors';
 import { Header } from '../http/header-names';
 import type { GatewayMetrics } from '../observability/gateway-metrics';
 import { rootCause } from '../observability/root-cause';
 import { bucketKey, limitKey } from '../ratelimit/bucket-key';
 import {
-  limitHeaders,
-  limitPolicy,
-  rateLimitHeaders,
-  retryAfterSeconds,
-} from '../ratelimit/rate-limit-headers';
-import {
-  type BucketSpec,
-  type RateDecision,
-  type RateLimiter,
-  RateLimiterError,
-} from '../ratelimit/rate-limiter';
+  type PreparedLimit,
+  prepareRouteLimits,
+  type RouteLimits,
+} from '../ratelimit/prepared-limits';
+import { rateLimitHeaders, retryAfterSeconds } from '../ratelimit/rate-limit-headers';
+import { type RateDecision, type RateLimiter, RateLimiterError } from '../ratelimit/rate-limiter';
 
-/** What limiting needs of a route: its id (the bucket's and the metrics') and its limits. */
+/**
+ * What limiting needs of a route: its id (the bucket's and the metrics') and its limits, prepared
+ * when the route table was compiled (a `CompiledRoute` is one).
+ */
 export interface LimitedRoute {
   readonly id: string;
-  readonly config: Pick<RouteConfig, 'rate_limit'>;
+  readonly limits: RouteLimits;
 }
 
 /**
@@ -33,27 +30,11 @@ export interface LimitedRoute {
  */
 export const loginLimitedRoute = (limit: RateLimitConfig | false): LimitedRoute => ({
   id: '#login',
-  config: { rate_limit: limit },
+  limits: prepareRouteLimits({ rate_limit: limit }, undefined),
 });
-
-interface PreparedLimit {
-  readonly limit: RateLimitConfig;
-  readonly spec: BucketSpec;
-  readonly shadow: boolean;
-  /** `RateLimit-Limit` and `RateLimit-Policy` when this limit is the one the headers report. */
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-interface PreparedRoute {
-  readonly limits: readonly PreparedLimit[];
-  /** The route's limiter failure answers 503 when any enforced limit says `fail_closed`. */
-  readonly failClosed: boolean;
-}
 
 export interface RateLimitOptions {
   readonly limiter: RateLimiter;
-  /** The bucket of routes that name none. */
-  readonly defaultLimit?: RateLimitConfig | undefined;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   /** The login endpoints' limit, when login is configured (see `loginLimitedRoute`). */
@@ -101,41 +82,10 @@ const reported = (
  * answers 503.
  */
 export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
-  // Worked out once per route for the life of the container: the bucket specs (limiters cache
-  // their arithmetic, keyed by the object) and the headers that do not change between requests.
-  const prepared = new WeakMap<LimitedRoute, PreparedRoute>();
-  const prepare = (route: LimitedRoute): PreparedRoute => {
-    let ready = prepared.get(route);
-    if (!ready) {
-      const limits = routeLimits(route.config, options.defaultLimit);
-      const enforced = limits.filter((limit) => limit.mode === 'enforce');
-      // RFC draft RateLimit-Policy may list every policy: all enforced limits, whichever reports.
-      const policy = enforced.map(limitPolicy).join(', ');
-      ready = {
-        limits: limits.map((limit) => ({
-          limit,
-          spec: {
-            capacity: limit.capacity,
-            refillPerSecond: limit.refill_per_second,
-            cost: limit.cost,
-          },
-          shadow: limit.mode === 'shadow',
-          headers:
-            enforced.length > 1
-              ? { ...limitHeaders(limit), 'ratelimit-policy': policy }
-              : limitHeaders(limit),
-        })),
-        failClosed: enforced.some((limit) => limit.on_error === 'fail_closed'),
-      };
-      prepared.set(route, ready);
-    }
-    return ready;
-  };
-
   const failed = (
     request: GatewayRequest,
     route: LimitedRoute,
-    ready: PreparedRoute,
+    ready: RouteLimits,
     error: unknown,
   ): void => {
     const state = requestState(request.context);
@@ -200,7 +150,7 @@ export const rateLimit = (options: RateLimitOptions): GatewayMiddleware => {
     const state = requestState(request.context);
     const route = state.route?.route ?? (state.builtin === 'auth' ? options.loginRoute : undefined);
     if (!route) return;
-    const ready = prepare(route);
+    const ready = route.limits;
     const limits = ready.limits;
     const first = limits[0];
     if (!first) return;

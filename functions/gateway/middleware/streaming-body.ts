@@ -18,7 +18,7 @@ export const streamingBody = (): GatewayMiddleware => {
   };
   const streamingBodyOnError = (request: GatewayRequest): void => {
     // middy drops the handler's result on error: a streamed upstream body would stay open.
-    request.context.gateway?.upstreamBody?.destroy();
+    request.context.upstream?.body?.destroy();
     streamingBodyAfter(request);
   };
   return { after: streamingBodyAfter, onError: streamingBodyOnError };

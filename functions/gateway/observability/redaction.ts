@@ -80,10 +80,41 @@ export const setRedactedHeaders = (globs: readonly string[]): void => {
 export const isRedactedHeader = (name: string): boolean =>
   redactedHeader.test(normalizeHeaderName(name));
 
+const BEARER_OR_BASIC = /bearer|basic/i;
+
+/**
+ * Whether a string could hold anything `SCRUBBERS` replaces: each needs one of these (a `=`,
+ * `Bearer`/`Basic`, a JWT's `eyJ`, or a `.` in at least the 60 characters of a session token).
+ * Most logged strings (timestamps, ids, paths) have none, and skip the four replacements: the
+ * replacer runs on every string of every log line.
+ */
+const mayHoldCredential = (text: string): boolean =>
+  text.includes('=') ||
+  text.includes('eyJ') ||
+  (text.length >= 60 && text.includes('.')) ||
+  BEARER_OR_BASIC.test(text);
+
 export const scrub = (text: string): string =>
-  SCRUBBERS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+  mayHoldCredential(text)
+    ? SCRUBBERS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text)
+    : text;
 
 export const isSensitiveKey = (key: string): boolean => SENSITIVE_KEY.test(key);
+
+const SENSITIVE = 1;
+const HEADER_MAP = 2;
+/** Keys seen so far and what they are; log lines reuse a few dozen keys. Bounded: header names are the client's. */
+const keyKinds = new Map<string, number>();
+const MAX_REMEMBERED_KEYS = 512;
+
+const kindOf = (key: string): number => {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    kind = (isSensitiveKey(key) ? SENSITIVE : 0) | (HEADER_MAP_KEY.test(key) ? HEADER_MAP : 0);
+    if (keyKinds.size < MAX_REMEMBERED_KEYS) keyKinds.set(key, kind);
+  }
+  return kind;
+};
 
 const isHeaderMap = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -99,9 +130,10 @@ const redactHeaderMap = (headers: Record<string, unknown>): Record<string, unkno
 
 /** A `JSON.stringify` replacer for the Powertools Logger (`jsonReplacerFn`). */
 export const redactingReplacer = (key: string, value: unknown): unknown => {
-  if (key !== '' && isSensitiveKey(key) && value !== undefined && value !== null) return REDACTED;
+  const kind = key === '' ? 0 : kindOf(key);
+  if (kind & SENSITIVE && value !== undefined && value !== null) return REDACTED;
   if (typeof value === 'string') return scrub(value);
   // The copy is serialized in the value's place, its strings passing through here again.
-  if (HEADER_MAP_KEY.test(key) && isHeaderMap(value)) return redactHeaderMap(value);
+  if (kind & HEADER_MAP && isHeaderMap(value)) return redactHeaderMap(value);
   return value;
 };

@@ -1,4 +1,3 @@
-import type { SessionsConfig } from '../config/schema';
 import { BadRequestError, PayloadTooLargeError } from '../http/errors';
 import { isFieldName, isFieldValue, isRequestTarget } from '../http/field-syntax';
 import { Header } from '../http/header-names';
@@ -6,8 +5,9 @@ import type { FunctionUrlEvent } from '../http/types';
 import type { MatchedRoute } from '../routing/route-types';
 import { cookiesWithout } from '../sessions/session-cookie';
 import type { UserContext } from '../sessions/session-types';
+import type { ForwardPolicy } from './forward-policy';
 import { hopByHopNames, isHopByHop } from './hop-by-hop';
-import { clientForbiddenNames, foldHeaderName, isClientForbidden } from './request-header-families';
+import { foldHeaderName, isClientForbidden } from './request-header-families';
 import type { UpstreamRequest } from './upstream';
 
 const DEFAULT_PORT = { http: '80', https: '443' } as const;
@@ -58,28 +58,11 @@ const appendForwardedFor = (
 
 export interface ForwardContext {
   readonly correlationId: string;
-  readonly sessions: SessionsConfig;
+  /** The sessions settings' part in forwarding, worked out at init (`forwardPolicy`). */
+  readonly forwarding: ForwardPolicy;
   /** The validated user, on protected routes. */
-  readonly user?: UserContext;
+  readonly user?: UserContext | undefined;
 }
-
-const forbiddenSets = new WeakMap<SessionsConfig, ReadonlySet<string>>();
-
-/**
- * The header names (folded) a client never gets to send: the families of
- * `request-header-families.ts` plus the configured user-context headers; once per config.
- */
-const forbiddenNames = (sessions: SessionsConfig): ReadonlySet<string> => {
-  let names = forbiddenSets.get(sessions);
-  if (!names) {
-    const { user_id, roles, permissions } = sessions.user_headers;
-    names = clientForbiddenNames(
-      permissions === undefined ? [user_id, roles] : [user_id, roles, permissions],
-    );
-    forbiddenSets.set(sessions, names);
-  }
-  return names;
-};
 
 /**
  * The client's headers that may go on: every name and value checked against the RFC 9110 rules
@@ -125,11 +108,11 @@ const forwardedPort = (incoming: string | undefined, proto: 'http' | 'https'): s
 const forwardedCookies = (
   event: FunctionUrlEvent,
   matched: MatchedRoute,
-  sessions: SessionsConfig,
+  cookieName: string,
 ): string[] =>
   cookiesWithout(
     event,
-    matched.route.config.forward_session_cookie ? undefined : sessions.cookie_name,
+    matched.route.config.forward_session_cookie ? undefined : cookieName,
   ).filter(isFieldValue);
 
 /** Builds the upstream request from a Function URL event and its matched route. */
@@ -161,7 +144,8 @@ export const buildUpstreamRequest = (
   }
 
   const incoming = event.headers ?? {};
-  const headers = clientHeaders(incoming, forbiddenNames(context.sessions));
+  const { forwarding } = context;
+  const headers = clientHeaders(incoming, forwarding.forbidden);
   // The X-Forwarded-* family is the gateway's statement: the client's copies were dropped above.
   // X-Forwarded-For keeps the client's chain (as the Function URL front end passed it on) and ends
   // with the address the front end saw, once: only that last entry is vouched for.
@@ -176,11 +160,11 @@ export const buildUpstreamRequest = (
   if (host) headers[Header.forwardedHost] = checkedValue(Header.forwardedHost, host);
   headers[Header.forwardedPort] = forwardedPort(incoming[Header.forwardedPort], proto);
   headers[Header.correlationId] = context.correlationId;
-  const cookies = forwardedCookies(event, matched, context.sessions);
+  const cookies = forwardedCookies(event, matched, forwarding.cookieName);
   if (cookies.length > 0) headers[Header.cookie] = checkedValue(Header.cookie, cookies.join('; '));
   if (context.user) {
-    const names = context.sessions.user_headers;
-    headers[names.user_id] = context.user.userId;
+    const names = forwarding.userHeaders;
+    headers[names.userId] = context.user.userId;
     headers[names.roles] = context.user.roles.join(',');
     if (names.permissions)
       headers[names.permissions] = [...context.user.permissions].sort().join(',');

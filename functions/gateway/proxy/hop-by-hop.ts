@@ -11,9 +11,13 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
+const COMMON_CONNECTION_VALUES = new Set(['keep-alive', 'close', 'Keep-Alive', 'Close']);
+
 /** Header names to drop before passing headers on: the fixed set plus those `Connection` names. */
 export const hopByHopNames = (connectionHeader: string | undefined): ReadonlySet<string> => {
   if (connectionHeader === undefined || connectionHeader === '') return HOP_BY_HOP;
+  // What nearly every message says, on both sides of every exchange: nothing to split.
+  if (COMMON_CONNECTION_VALUES.has(connectionHeader)) return HOP_BY_HOP;
   const named = connectionHeader
     .split(',')
     .map((token) => token.trim().toLowerCase())

@@ -1,34 +1,17 @@
-import type { SessionsConfig } from '../config/schema';
 import type { CompiledRoute } from '../routing/route-types';
+import type { ForwardPolicy } from './forward-policy';
 import type { LocationRewrite } from './location-rewrite';
-import { cookieCoreName } from './session-cookie-guard';
 
-/** What the gateway changes in a route's upstream answers; worked out once per route. */
+/** What the gateway changes in a route's upstream answers. */
 export interface ResponseRules {
   /** The session cookie's name without prefix: upstream `Set-Cookie`s for it are dropped. */
   readonly sessionCookieCore: string;
   /** How `Location` and `Content-Location` are mapped back; absent when the route opts out. */
-  readonly location?: LocationRewrite;
+  readonly location?: LocationRewrite | undefined;
 }
 
-const cache = new WeakMap<CompiledRoute, ResponseRules & { readonly cookieName: string }>();
-
-export const responseRules = (route: CompiledRoute, sessions: SessionsConfig): ResponseRules => {
-  const cached = cache.get(route);
-  if (cached && cached.cookieName === sessions.cookie_name) return cached;
-  const rules = {
-    cookieName: sessions.cookie_name,
-    sessionCookieCore: cookieCoreName(sessions.cookie_name),
-    ...(route.config.rewrite_location
-      ? {
-          location: {
-            origin: route.upstreamOrigin,
-            basePath: route.upstreamBasePath,
-            publicPrefix: route.config.strip_prefix?.replace(/\/$/, '') ?? '',
-          },
-        }
-      : {}),
-  };
-  cache.set(route, rules);
-  return rules;
-};
+/** A route's rules, from values worked out at init (the compiled route, the forward policy). */
+export const responseRules = (route: CompiledRoute, forwarding: ForwardPolicy): ResponseRules => ({
+  sessionCookieCore: forwarding.sessionCookieCore,
+  location: route.locationRewrite,
+});

@@ -1,9 +1,10 @@
 import type { BucketSpec, RateDecision } from './rate-limiter';
 
 /**
- * A bucket's settings in the units the GCRA arithmetic uses, worked out once per spec. GCRA keeps one
- * number per bucket, the time at which it is full again (TAT); `ahead` below is TAT - now, so the
- * tokens in the bucket are `(tolerance - ahead) / interval`.
+ * A bucket's settings in the units the GCRA arithmetic uses, worked out once per route limit when
+ * the route table is compiled. GCRA keeps one number per bucket, the time at which it is full
+ * again (TAT); `ahead` below is TAT - now, so the tokens in the bucket are
+ * `(tolerance - ahead) / interval`.
  */
 export interface BucketShape {
   /** Microseconds per token. */
@@ -16,8 +17,6 @@ export interface BucketShape {
   readonly scriptArgs: readonly [string, string];
 }
 
-const shapes = new WeakMap<BucketSpec, BucketShape>();
-
 /**
  * The script replies with TAT - now in integer nanoseconds, which Redis carries as a signed 64-bit
  * integer: about 292 years of microseconds. The config refuses buckets slower than 10 years.
@@ -25,24 +24,33 @@ const shapes = new WeakMap<BucketSpec, BucketShape>();
 const MAX_TOLERANCE_MICROS = 9e15;
 
 /**
- * Specs are built once per route (see the rate-limit middleware), so this is a WeakMap hit per
- * request. JavaScript and Redis' Lua both compute in IEEE doubles, and `String(x)` is the shortest
- * text that reads back as exactly `x`: the script works with exactly these numbers.
+ * A spec's shape, computed. JavaScript and Redis' Lua both compute in IEEE doubles, and `String(x)`
+ * is the shortest text that reads back as exactly `x`: the script works with exactly these numbers.
  */
-export const bucketShape = (spec: BucketSpec): BucketShape => {
-  let shape = shapes.get(spec);
-  if (!shape) {
-    const interval = 1_000_000 / spec.refillPerSecond;
-    const tolerance = spec.capacity * interval;
-    const increment = spec.cost * interval;
-    if (!(tolerance <= MAX_TOLERANCE_MICROS)) {
-      throw new RangeError(`bucket refills too slowly: ${tolerance} us from empty`);
-    }
-    shape = { interval, tolerance, increment, scriptArgs: [String(tolerance), String(increment)] };
-    shapes.set(spec, shape);
+export const computeBucketShape = (spec: Omit<BucketSpec, 'shape'>): BucketShape => {
+  const interval = 1_000_000 / spec.refillPerSecond;
+  const tolerance = spec.capacity * interval;
+  const increment = spec.cost * interval;
+  if (!(tolerance <= MAX_TOLERANCE_MICROS)) {
+    throw new RangeError(`bucket refills too slowly: ${tolerance} us from empty`);
   }
-  return shape;
+  return { interval, tolerance, increment, scriptArgs: [String(tolerance), String(increment)] };
 };
+
+/** A spec with its shape attached, for the life of the container: what a route's limit compiles to. */
+export const shapedBucketSpec = (spec: Omit<BucketSpec, 'shape'>): BucketSpec => ({
+  capacity: spec.capacity,
+  refillPerSecond: spec.refillPerSecond,
+  cost: spec.cost,
+  shape: computeBucketShape(spec),
+});
+
+/**
+ * The shape a limiter works with: the one compiled with the route table (a property read per
+ * request), else computed for a spec made without it.
+ */
+export const bucketShape = (spec: BucketSpec): BucketShape =>
+  spec.shape ?? computeBucketShape(spec);
 
 /**
  * The decision a take reaches, from whether it was allowed and how far TAT then runs ahead of now

@@ -1,9 +1,15 @@
 import { DependencyError } from '../http/dependency-error';
+import type { BucketShape } from './bucket-shape';
 /** One bucket's settings, from the route's `rate_limit`. */
 export interface BucketSpec {
   readonly capacity: number;
   readonly refillPerSecond: number;
   readonly cost: number;
+  /**
+   * The settings in the limiters' units, worked out when the route table is compiled
+   * (`prepareRouteLimits`); a spec made elsewhere (a test, a benchmark) has it worked out per take.
+   */
+  readonly shape?: BucketShape;
 }
 
 /** The outcome of one take. "Limit exceeded" is a decision, not an error. */

@@ -1,7 +1,8 @@
 import { ConfigError } from '../config/config-error';
 import { type HttpMethod, isHttpMethod } from '../config/http-methods';
 import { routeLabel } from '../config/route-label';
-import type { RouteConfig } from '../config/schema';
+import type { RateLimitConfig, RouteConfig } from '../config/schema';
+import { prepareRouteLimits } from '../ratelimit/prepared-limits';
 import { compareRank } from './route-rank';
 import type { CompiledRoute, Segment } from './route-types';
 import { upstreamReachProblems } from './upstream-reach';
@@ -19,7 +20,11 @@ const parseSegments = (pattern: string): Segment[] =>
         : { kind: 'literal', value: decodeURIComponent(part) };
     });
 
-const compileRoute = (config: RouteConfig): CompiledRoute => {
+/**
+ * One route with every per-route value a request needs, worked out here once for the life of the
+ * container (the parsed upstream, its rate limits and their headers), never per request.
+ */
+const compileRoute = (config: RouteConfig, defaultLimit?: RateLimitConfig): CompiledRoute => {
   const prefix = config.path.endsWith('/*');
   const pattern = prefix ? config.path.slice(0, -2) || '/' : config.path;
   const segments = pattern === '/' && prefix ? [] : parseSegments(pattern);
@@ -34,6 +39,8 @@ const compileRoute = (config: RouteConfig): CompiledRoute => {
     ? config.strip_prefix.replace(/\/$/, '').split('/').length - 1
     : 0;
   const upstream = new URL(config.upstream);
+  const upstreamOrigin = upstream.origin;
+  const upstreamBasePath = upstream.pathname.replace(/\/$/, '');
   return {
     id: config.id ?? config.path,
     config,
@@ -42,8 +49,18 @@ const compileRoute = (config: RouteConfig): CompiledRoute => {
     methods,
     stripSegments,
     rank,
-    upstreamOrigin: upstream.origin,
-    upstreamBasePath: upstream.pathname.replace(/\/$/, ''),
+    upstreamOrigin,
+    upstreamBasePath,
+    ...(config.rewrite_location
+      ? {
+          locationRewrite: {
+            origin: upstreamOrigin,
+            basePath: upstreamBasePath,
+            publicPrefix: config.strip_prefix?.replace(/\/$/, '') ?? '',
+          },
+        }
+      : {}),
+    limits: prepareRouteLimits(config, defaultLimit),
   };
 };
 
@@ -61,7 +78,7 @@ export const routeTableProblems = (
   routes: readonly RouteConfig[],
   indexes: readonly number[] = routes.map((_, i) => i),
 ): string[] => {
-  const compiled = routes.map(compileRoute);
+  const compiled = routes.map((route) => compileRoute(route));
   const labels = routes.map((route, i) => routeLabel(route, indexes[i] ?? i));
   const problems: string[] = [];
   const seenIds = new Map<string, number>();
@@ -99,11 +116,13 @@ export const routeTableProblems = (
 export const compileRoutes = (
   routes: readonly RouteConfig[],
   source = 'routes',
+  /** The table's `default_rate_limit`, for routes that name no limit of their own. */
+  defaultLimit?: RateLimitConfig,
 ): CompiledRoute[] => {
   const problems = routeTableProblems(routes);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return routes
-    .map(compileRoute)
+    .map((route) => compileRoute(route, defaultLimit))
     .map((route, order) => ({ route, order }))
     .sort((a, b) => compareRank(a.route.rank, b.route.rank) || a.order - b.order)
     .map(({ route }) => route);

@@ -1,5 +1,5 @@
 import type { HttpMethod } from '../config/http-methods';
-import type { RouteConfig } from '../config/schema';
+import type { RateLimitConfig, RouteConfig } from '../config/schema';
 import { MethodNotAllowedError, NotFoundError } from '../http/errors';
 import { compileRoutes, shapeOf } from './compile-routes';
 import { splitPath } from './path-segments';
@@ -35,8 +35,11 @@ export class RouteTable {
 
   readonly #shapes: ReadonlyMap<CompiledRoute, string>;
 
-  constructor(routes: readonly RouteConfig[], source?: string) {
-    this.routes = compileRoutes(routes, source);
+  constructor(
+    routes: readonly RouteConfig[],
+    options: { readonly source?: string; readonly defaultLimit?: RateLimitConfig | undefined } = {},
+  ) {
+    this.routes = compileRoutes(routes, options.source, options.defaultLimit);
     this.#shapes = new Map(this.routes.map((route) => [route, shapeOf(route)]));
   }
 

@@ -1,5 +1,6 @@
 import type { HttpMethod } from '../config/http-methods';
 import type { RouteConfig } from '../config/schema';
+import type { RouteLimits } from '../ratelimit/prepared-limits';
 
 export type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string };
 
@@ -17,6 +18,18 @@ export interface CompiledRoute {
   readonly upstreamBasePath: string;
   /** Number of leading path segments that `strip_prefix` removes before forwarding. */
   readonly stripSegments: number;
+  /**
+   * How the upstream's `Location` and `Content-Location` are mapped back to the route's public
+   * path; absent when the route opts out (`rewrite_location: false`).
+   */
+  readonly locationRewrite?: {
+    readonly origin: string;
+    readonly basePath: string;
+    /** `strip_prefix` without a trailing slash (`''` for none). */
+    readonly publicPrefix: string;
+  };
+  /** The rate limits a request is charged to (its own, else the table's default), prepared. */
+  readonly limits: RouteLimits;
   /** Lexicographically larger is more specific; see `compileRoutes`. */
   readonly rank: readonly number[];
 }

@@ -1,5 +1,6 @@
 import { BadRequestError, PayloadTooLargeError } from '../../../functions/gateway/http/errors';
 import { buildUpstreamRequest } from '../../../functions/gateway/proxy/build-upstream-request';
+import { forwardPolicy } from '../../../functions/gateway/proxy/forward-policy';
 import { RouteTable } from '../../../functions/gateway/routing/route-table';
 import type { UserContext } from '../../../functions/gateway/sessions/session-types';
 import { functionUrlEvent } from '../../helpers/function-url-event';
@@ -15,7 +16,7 @@ const build = (options: Parameters<typeof functionUrlEvent>[0]) => {
   const event = functionUrlEvent(options);
   return buildUpstreamRequest(event, table.match(event.requestContext.http.method, event.rawPath), {
     correlationId: 'corr-1',
-    sessions: config.sessions,
+    forwarding: forwardPolicy(config.sessions),
   });
 };
 
@@ -138,7 +139,7 @@ describe('Proxy: buildUpstreamRequest refuses what the HTTP client would refuse'
       buildUpstreamRequest(
         { ...event, headers: headers as unknown as Record<string, string> },
         table.match('GET', '/api/x'),
-        { correlationId: 'corr-1', sessions: config.sessions },
+        { correlationId: 'corr-1', forwarding: forwardPolicy(config.sessions) },
       ),
     );
 
@@ -251,7 +252,7 @@ sessions:
     const event = functionUrlEvent({ path: '/api/x', headers });
     return buildUpstreamRequest(event, customTable.match('GET', '/api/x'), {
       correlationId: 'corr-1',
-      sessions: custom.sessions,
+      forwarding: forwardPolicy(custom.sessions),
       ...(user ? { user } : {}),
     });
   };

@@ -1,4 +1,5 @@
 import type { RouteConfig } from '../../../functions/gateway/config/schema';
+import { forwardPolicy } from '../../../functions/gateway/proxy/forward-policy';
 import { responseRules } from '../../../functions/gateway/proxy/response-rules';
 import { RouteTable } from '../../../functions/gateway/routing/route-table';
 import { configFrom } from '../../helpers/test-gateway';
@@ -16,11 +17,11 @@ describe('Proxy: responseRules', () => {
     const [api, plain] = new RouteTable(config.routes).routes;
     if (!api || !plain) throw new Error('routes missing');
 
-    expect(responseRules(api, config.sessions)).toMatchObject({
+    expect(responseRules(api, forwardPolicy(config.sessions))).toMatchObject({
       sessionCookieCore: 'sid',
       location: { origin: 'http://svc.internal:8080', basePath: '/base', publicPrefix: '/api' },
     });
-    expect(responseRules(plain, config.sessions).location).toEqual({
+    expect(responseRules(plain, forwardPolicy(config.sessions)).location).toEqual({
       origin: 'https://svc.internal',
       basePath: '',
       publicPrefix: '',
@@ -35,7 +36,7 @@ describe('Proxy: responseRules', () => {
     const [absent] = new RouteTable([route]).routes;
     if (!optedOut || !absent) throw new Error('routes missing');
 
-    expect(responseRules(optedOut, config.sessions).location).toBeUndefined();
-    expect(responseRules(absent, config.sessions).location).toBeDefined();
+    expect(responseRules(optedOut, forwardPolicy(config.sessions)).location).toBeUndefined();
+    expect(responseRules(absent, forwardPolicy(config.sessions)).location).toBeDefined();
   });
 });

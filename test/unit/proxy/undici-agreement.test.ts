@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { GatewayError } from '../../../functions/gateway/http/errors';
 import { buildUpstreamRequest } from '../../../functions/gateway/proxy/build-upstream-request';
+import { forwardPolicy } from '../../../functions/gateway/proxy/forward-policy';
 import type { UpstreamRequest } from '../../../functions/gateway/proxy/upstream';
 import { RouteTable } from '../../../functions/gateway/routing/route-table';
 import { functionUrlEvent } from '../../helpers/function-url-event';
@@ -63,7 +64,7 @@ const gatewayOutcome = (options: Parameters<typeof functionUrlEvent>[0]): Outcom
     return {
       request: buildUpstreamRequest(event, matched, {
         correlationId: 'corr-1',
-        sessions: config.sessions,
+        forwarding: forwardPolicy(config.sessions),
         user: { userId: 'alice', roles: ['reader'], permissions: new Set(['users:read']) },
       }),
     };

@@ -1,11 +1,17 @@
-import { bucketShape, decisionFromAhead } from '../../../functions/gateway/ratelimit/bucket-shape';
+import {
+  bucketShape,
+  decisionFromAhead,
+  shapedBucketSpec,
+} from '../../../functions/gateway/ratelimit/bucket-shape';
 
 describe('bucketShape', () => {
-  it('works out a spec once, keyed by the spec object', () => {
-    const spec = { capacity: 100, refillPerSecond: 3, cost: 2 };
+  it('gives the same arithmetic for a spec compiled with its shape and for a bare one', () => {
+    const bare = { capacity: 100, refillPerSecond: 3, cost: 2 };
+    const compiled = shapedBucketSpec(bare);
 
-    expect(bucketShape(spec)).toBe(bucketShape(spec));
-    expect(bucketShape({ ...spec })).not.toBe(bucketShape(spec));
+    expect(compiled.shape).toEqual(bucketShape(bare));
+    expect(bucketShape(compiled)).toEqual(bucketShape(bare));
+    expect(bucketShape(compiled).tolerance).toBe(100 * (1_000_000 / 3));
   });
 
   it('refuses a bucket whose refill time the script could not express', () => {
