@@ -70,6 +70,12 @@ export interface GatewayDependencies {
   readonly tracing?: Tracing;
   /** OpenID Connect login (`auth.oidc`): the `/auth/*` routes and the access tokens they keep. */
   readonly login?: LoginWiring;
+  /**
+   * Brings rotating secrets up to date before a request (`GatewaySecrets.refresh`): undefined
+   * while they are fresh, else a read to wait for, so the session keys a request is checked
+   * against are never older than `SECRETS_MAX_AGE_SECONDS`.
+   */
+  readonly refreshSecrets?: () => Promise<void> | undefined;
 }
 
 /**
@@ -129,6 +135,14 @@ export const createGateway = (deps: GatewayDependencies) => {
   if (streaming) chain.use(streamingBody());
   // First, so the handler subsegment spans every middleware's work.
   if (tracing.middleware) chain.use(tracing.middleware);
+  const refreshSecrets = deps.refreshSecrets;
+  if (refreshSecrets) {
+    chain.use({
+      before: async () => {
+        await refreshSecrets();
+      },
+    });
+  }
   chain
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))

@@ -1,14 +1,11 @@
-import { resolveOidcSecrets } from './auth/resolve-oidc-secrets';
 import { loadRouteTable } from './config/load-route-table';
-import { resolveSecrets } from './secrets/resolve-secrets';
 import { wireGateway } from './wire-gateway';
 
 /**
  * The Lambda entry point (an ES module, so init may await). Everything here runs once per
- * container: secrets are read from Secrets Manager, then the gateway is wired on the route table
+ * container: the gateway is wired (its secrets read from Secrets Manager) on the route table
  * `cdk synth` checked and compiled to JSON (`GATEWAY_CONFIG`, default `config/gateway.json`), so
  * no YAML parser or config schema is loaded here; a table that is not the synth's, or whose
  * `${VAR}`s the environment leaves unusable, fails the init with a message naming route and field.
  */
-await Promise.all([resolveSecrets(), resolveOidcSecrets()]);
 export const handler = await wireGateway(loadRouteTable(process.env.GATEWAY_CONFIG));
