@@ -42,9 +42,10 @@ export interface WireOptions {
 /** The secrets from the environment and Secrets Manager; a failed re-read is logged, never thrown. */
 const secretsFromEnv = (): Promise<GatewaySecrets> =>
   loadGatewaySecrets(process.env, {
-    onRefreshError: (error, secret) =>
+    onRefreshError: (error, secretId) =>
       logger.error('a secret could not be read again: keeping the last value read', {
-        secret,
+        // Not `secret`: the redaction hides fields so named.
+        source: `Secrets Manager secret ${secretId}`,
         ...rootCause(error),
         error: error instanceof Error ? error.message : String(error),
       }),
