@@ -1,5 +1,5 @@
 import { loadRouteTable } from './config/load-route-table';
-import { wireGateway } from './wire-gateway';
+import { gatewaySecretsFromEnv, wireGateway } from './wire-gateway';
 
 /**
  * The Lambda entry point (an ES module, so init may await). Everything here runs once per
@@ -8,4 +8,6 @@ import { wireGateway } from './wire-gateway';
  * no YAML parser or config schema is loaded here; a table that is not the synth's, or whose
  * `${VAR}`s the environment leaves unusable, fails the init with a message naming route and field.
  */
-export const handler = await wireGateway(loadRouteTable(process.env.GATEWAY_CONFIG));
+// Secrets first, as they always were: an unreachable Secrets Manager is the init's error.
+const secrets = await gatewaySecretsFromEnv();
+export const handler = await wireGateway(loadRouteTable(process.env.GATEWAY_CONFIG), { secrets });

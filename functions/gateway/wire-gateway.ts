@@ -40,7 +40,7 @@ export interface WireOptions {
 }
 
 /** The secrets from the environment and Secrets Manager; a failed re-read is logged, never thrown. */
-const secretsFromEnv = (): Promise<GatewaySecrets> =>
+export const gatewaySecretsFromEnv = (): Promise<GatewaySecrets> =>
   loadGatewaySecrets(process.env, {
     onRefreshError: (error, secretId) =>
       logger.error('a secret could not be read again: keeping the last value read', {
@@ -73,7 +73,7 @@ export const wireGateway = async (
 ): Promise<GatewayHandler> => {
   const [tracing, secrets] = await Promise.all([
     options.tracing ?? tracingFromEnv(),
-    options.secrets ?? secretsFromEnv(),
+    options.secrets ?? gatewaySecretsFromEnv(),
   ]);
   const sessionSettings = secrets.sessionKeys ? sessionSettingsFromEnv() : undefined;
   const sessions =
