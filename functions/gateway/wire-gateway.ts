@@ -1,4 +1,5 @@
 import { wireLogin } from './auth/login-wiring';
+import { EnvName } from './config/environment-names';
 import type { GatewayConfig } from './config/schema';
 import { createGateway, type GatewayHandler } from './create-gateway';
 import type { ReadinessCheck } from './health/readiness';
@@ -54,7 +55,7 @@ export const gatewaySecretsFromEnv = (): Promise<GatewaySecrets> =>
 /** `GATEWAY_INVOKE_MODE=RESPONSE_STREAM` (set by the stack for a streaming Function URL). */
 export const streamingFromEnv = (
   env: Readonly<Record<string, string | undefined>> = process.env,
-): boolean => env.GATEWAY_INVOKE_MODE === 'RESPONSE_STREAM';
+): boolean => env[EnvName.GATEWAY_INVOKE_MODE] === 'RESPONSE_STREAM';
 
 /**
  * The gateway wired from a checked route table and the environment: DynamoDB sessions, the Redis (or in-memory)

@@ -52,3 +52,10 @@ export type EnvName = (typeof EnvName)[keyof typeof EnvName];
 
 /** The environment as the settings parsers read it (`process.env`, or a test's own record). */
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * How long a secret read from Secrets Manager is trusted before it is read again (seconds): the
+ * longest a container keeps verifying with session keys a rotation replaced. Here, beside its
+ * variable's name, because the stack sets it too.
+ */
+export const DEFAULT_SECRETS_MAX_AGE_SECONDS = 300;

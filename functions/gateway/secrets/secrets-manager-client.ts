@@ -6,7 +6,11 @@ import {
   text,
   wholeNumber,
 } from '../config/env-schema';
-import { type Environment, EnvName } from '../config/environment-names';
+import {
+  DEFAULT_SECRETS_MAX_AGE_SECONDS,
+  type Environment,
+  EnvName,
+} from '../config/environment-names';
 
 /** Per-attempt and overall bounds of every Secrets Manager call (milliseconds). */
 export const SecretsManagerTimeouts = {
@@ -17,12 +21,6 @@ export const SecretsManagerTimeouts = {
   /** The whole read, every attempt included, enforced by the gateway itself (`boundedCall`). */
   overallMs: 5000,
 } as const;
-
-/**
- * How long a secret read from Secrets Manager is trusted before it is read again (seconds): the
- * longest a container keeps signing with a session key after its rotation. Powertools' `maxAge`.
- */
-export const DEFAULT_SECRETS_MAX_AGE_SECONDS = 300;
 
 const secretsEnvironment = {
   [EnvName.SECRETS_TIMEOUT_MS]: setting(
