@@ -44,7 +44,9 @@ export class RotatingSecret<T> {
       .then((text) => {
         this.#value = this.#parse(text);
       })
-      .catch((error: unknown) => this.#onError(error))
+      .catch((error: unknown) => {
+        this.#onError(error);
+      })
       .finally(() => {
         this.#readAt = this.#now();
         this.#reading = undefined;
