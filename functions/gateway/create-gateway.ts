@@ -135,14 +135,6 @@ export const createGateway = (deps: GatewayDependencies) => {
   if (streaming) chain.use(streamingBody());
   // First, so the handler subsegment spans every middleware's work.
   if (tracing.middleware) chain.use(tracing.middleware);
-  const refreshSecrets = deps.refreshSecrets;
-  if (refreshSecrets) {
-    chain.use({
-      before: async () => {
-        await refreshSecrets();
-      },
-    });
-  }
   chain
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
@@ -152,6 +144,16 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(securityHeaders(deps.config.security_headers))
     .use(corsResponseHeaders(cors))
     .use(rateLimitResponseHeaders());
+  // After the logger has the request's context, before anything checks a session: a failed
+  // re-read is logged with the correlation id, and never thrown.
+  const refreshSecrets = deps.refreshSecrets;
+  if (refreshSecrets) {
+    chain.use({
+      before: async () => {
+        await refreshSecrets();
+      },
+    });
+  }
   // Outside the error middleware: a browser's 401 becomes a redirect after it was logged as one.
   if (deps.login) chain.use(loginRedirect({ loginPath: `${deps.login.routes.prefix}/login` }));
   chain

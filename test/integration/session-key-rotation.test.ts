@@ -165,7 +165,13 @@ describe('Integration: a session key rotated in Secrets Manager, in a running ga
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     await sleep(PAST_MAX_AGE_MS);
 
-    expect(await statusWith(session)).toBe(200);
+    const correlationId = '5f0c7c1e-2d4b-4a57-9f43-3c1f0b7d9a21';
+    const answer = await send(gateway.server.url, {
+      path: '/me',
+      headers: { cookie: session, 'x-correlation-id': correlationId },
+    });
+
+    expect(answer.status).toBe(200);
     const logged = output
       .json()
       .filter(
@@ -174,6 +180,7 @@ describe('Integration: a session key rotated in Secrets Manager, in a running ga
     expect(logged).toEqual([
       expect.objectContaining({
         level: 'ERROR',
+        correlation_id: correlationId,
         source: `Secrets Manager secret ${SECRET_ARN}`,
         error: expect.stringContaining('ThrottlingException'),
       }),
