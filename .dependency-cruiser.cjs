@@ -37,11 +37,18 @@ module.exports = {
     ),
     forbid(
       'base-imports-nothing-above',
-      'http/ and observability/ are the base every other part builds on.',
+      'http/ and observability/ are the base every other part builds on. They may read their environment settings through config/environment-names.ts and config/env-schema.ts, which import nothing of the gateway (only zod/mini), so every setting is parsed and named one way.',
       { path: BASE },
       {
         path: `${G}(config|routing|sessions|secrets|ratelimit|health|policy|chain|middleware|proxy|auth|loader)/|${ROOT}`,
+        pathNot: `${CONFIG}(environment-names|env-schema)[.]ts$`,
       },
+    ),
+    forbid(
+      'environment-modules-import-nothing',
+      'config/environment-names.ts and config/env-schema.ts are read by every layer (the base included) and by the stack: they import nothing of the gateway but each other.',
+      { path: `${CONFIG}(environment-names|env-schema)[.]ts$` },
+      { path: G, pathNot: `${CONFIG}environment-names[.]ts$` },
     ),
     forbid(
       'config-imports-only-base',

@@ -10,7 +10,7 @@ import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 export const GatewayAwsCalls = {
   /** Session lookup and the readiness probe: one GetItem by key (`sessions/dynamodb-session-store.ts`). */
   dynamodb: { GetCommand: 'dynamodb:GetItem' },
-  /** The session secret and the cache AUTH token, once at init (`secrets/resolve-secrets.ts`). */
+  /** The session secret, the cache AUTH token and the login's, at init and on rotation (`secrets/gateway-secrets.ts`). */
   secretsManager: { GetSecretValueCommand: 'secretsmanager:GetSecretValue' },
 } as const;
 

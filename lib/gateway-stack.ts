@@ -2,6 +2,10 @@ import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IVpc, SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import {
+  DEFAULT_SECRETS_MAX_AGE_SECONDS,
+  EnvName,
+} from '../functions/gateway/config/environment-names';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { CacheAuthRotation } from './constructs/cache-auth-rotation';
 import { GatewayEndpoint } from './constructs/gateway-endpoint';
@@ -76,6 +80,11 @@ export interface GatewayStackProps extends StackProps {
    * @default no login
    */
   readonly oidc?: { readonly issuer: string; readonly clientId: string };
+  /**
+   * How long the function trusts a secret it read (`SECRETS_MAX_AGE_SECONDS`): a rotated session
+   * key signs and verifies in every warm container within this many seconds. @default 300
+   */
+  readonly secretsMaxAgeSeconds?: number;
 }
 
 /**
@@ -85,8 +94,8 @@ export interface GatewayStackProps extends StackProps {
  * Lambda's reserved names: SAM sets them itself (`--region`, the shell's profile).
  */
 const LOCAL_OVERRIDES = {
-  SESSION_SECRET: '',
-  DYNAMODB_ENDPOINT: '',
+  [EnvName.SESSION_SECRET]: '',
+  [EnvName.DYNAMODB_ENDPOINT]: '',
   DEMO_UPSTREAM_URL: '',
 } as const;
 
@@ -164,20 +173,23 @@ export class GatewayStack extends Stack {
         // secret comes from SESSION_SECRET_ARN and DynamoDB from its AWS endpoint.
         ...LOCAL_OVERRIDES,
         ...props.upstreamEnvironment,
-        SESSION_TABLE: sessions.table.tableName,
-        SESSION_SECRET_ARN: sessionSecret.secret.secretArn,
-        REDIS_HOST: cache.host,
-        REDIS_PORT: String(cache.port),
-        REDIS_TLS: 'true',
-        REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
-        GATEWAY_INVOKE_MODE:
+        [EnvName.SESSION_TABLE]: sessions.table.tableName,
+        [EnvName.SESSION_SECRET_ARN]: sessionSecret.secret.secretArn,
+        [EnvName.REDIS_HOST]: cache.host,
+        [EnvName.REDIS_PORT]: String(cache.port),
+        [EnvName.REDIS_TLS]: 'true',
+        [EnvName.REDIS_AUTH_SECRET_ARN]: cache.authToken.secretArn,
+        [EnvName.SECRETS_MAX_AGE_SECONDS]: String(
+          props.secretsMaxAgeSeconds ?? DEFAULT_SECRETS_MAX_AGE_SECONDS,
+        ),
+        [EnvName.GATEWAY_INVOKE_MODE]:
           props.invokeMode === InvokeMode.RESPONSE_STREAM ? 'RESPONSE_STREAM' : 'BUFFERED',
         ...(props.oidc && login
           ? {
-              OIDC_ISSUER: props.oidc.issuer,
-              OIDC_CLIENT_ID: props.oidc.clientId,
-              OIDC_CLIENT_SECRET_ARN: login.clientSecret.secretArn,
-              OIDC_TOKEN_KEY_ARN: login.tokenKey.secretArn,
+              [EnvName.OIDC_ISSUER]: props.oidc.issuer,
+              [EnvName.OIDC_CLIENT_ID]: props.oidc.clientId,
+              [EnvName.OIDC_CLIENT_SECRET_ARN]: login.clientSecret.secretArn,
+              [EnvName.OIDC_TOKEN_KEY_ARN]: login.tokenKey.secretArn,
             }
           : {}),
       },

@@ -71,6 +71,12 @@ export interface GatewayDependencies {
   readonly tracing?: Tracing;
   /** OpenID Connect login (`auth.oidc`): the `/auth/*` routes and the access tokens they keep. */
   readonly login?: LoginWiring;
+  /**
+   * Brings rotating secrets up to date before a request (`GatewaySecrets.refresh`): undefined
+   * while they are fresh, else a read to wait for, so the session keys a request is checked
+   * against are never older than `SECRETS_MAX_AGE_SECONDS`.
+   */
+  readonly refreshSecrets?: () => Promise<void> | undefined;
 }
 
 /**
@@ -149,6 +155,16 @@ export const createGateway = (deps: GatewayDependencies) => {
     .use(securityHeaders(deps.config.security_headers))
     .use(corsResponseHeaders(cors))
     .use(rateLimitResponseHeaders());
+  // After the logger has the request's context, before anything checks a session: a failed
+  // re-read is logged with the correlation id, and never thrown.
+  const refreshSecrets = deps.refreshSecrets;
+  if (refreshSecrets) {
+    chain.use({
+      before: async () => {
+        await refreshSecrets();
+      },
+    });
+  }
   // Outside the error middleware: a browser's 401 becomes a redirect after it was logged as one.
   if (deps.login) chain.use(loginRedirect({ loginPath: `${deps.login.routes.prefix}/login` }));
   chain

@@ -8,6 +8,7 @@ import {
   type Function as LambdaFunction,
 } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { EnvName } from '../../functions/gateway/config/environment-names';
 import { ClientAddressSource } from '../../functions/gateway/http/client-address';
 import { GatewayEdge } from './gateway-edge';
 
@@ -84,7 +85,7 @@ export class GatewayEndpoint extends Construct {
     // Set together with the AWS_IAM URL above: only then is CloudFront the one caller, and only
     // then may the gateway believe CloudFront-Viewer-Address and the carried Authorization.
     props.function.addEnvironment(
-      'GATEWAY_CLIENT_ADDRESS',
+      EnvName.GATEWAY_CLIENT_ADDRESS,
       ClientAddressSource.cloudFrontViewerAddress,
     );
     const edge = new GatewayEdge(this, 'Edge', {

@@ -24,6 +24,7 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { EnvName } from '../../functions/gateway/config/environment-names';
 import {
   DEFAULT_METRICS_NAMESPACE,
   DEFAULT_SERVICE_NAME,
@@ -151,12 +152,12 @@ export class GatewayFunction extends NodejsFunction {
         : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        GATEWAY_CONFIG: 'config/gateway.json',
+        [EnvName.GATEWAY_CONFIG]: 'config/gateway.json',
         POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
         // The same level as Lambda's filter, so the logger does not build lines Lambda drops.
         POWERTOOLS_LOG_LEVEL: logLevel,
-        ...(props.tracing ? { GATEWAY_TRACING: 'active' } : {}),
+        ...(props.tracing ? { [EnvName.GATEWAY_TRACING]: 'active' } : {}),
         ...props.environment,
       },
       bundling: {

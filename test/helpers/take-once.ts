@@ -10,7 +10,8 @@ import { redisSettingsFromEnv } from '../../functions/gateway/ratelimit/redis-se
 import { RedisTokenBucket } from '../../functions/gateway/ratelimit/redis-token-bucket';
 
 const main = async (): Promise<void> => {
-  const settings = redisSettingsFromEnv();
+  // The AUTH token is a secret, not a connection setting: the gateway hands it over the same way.
+  const settings = redisSettingsFromEnv(process.env, process.env.REDIS_PASSWORD);
   if (!settings) throw new Error('REDIS_URL or REDIS_HOST must be set');
   const client = createRedisClient(settings);
   client.on('error', () => undefined);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { EnvName } from '../../functions/gateway/config/environment-names';
 import { compileRouteTable } from '../../functions/gateway/loader/compile-route-table';
 import { GatewayStack, type GatewayStackProps } from '../../lib/gateway-stack';
 import { recordChildOutput } from '../helpers/log-capture';
@@ -72,12 +73,29 @@ describe('Infra: GatewayStack', () => {
         'REDIS_HOST',
         'REDIS_PORT',
         'REDIS_TLS',
+        'SECRETS_MAX_AGE_SECONDS',
         'SESSION_SECRET',
         'SESSION_SECRET_ARN',
         'SESSION_TABLE',
       ].sort(),
     );
-    expect(variables).toMatchObject({ REDIS_TLS: 'true', NODE_OPTIONS: '--enable-source-maps' });
+    expect(variables).toMatchObject({
+      REDIS_TLS: 'true',
+      NODE_OPTIONS: '--enable-source-maps',
+      SECRETS_MAX_AGE_SECONDS: '300',
+    });
+    // Every gateway variable is one the runtime reads (the names come from one module).
+    const readByRuntime: string[] = Object.values(EnvName);
+    const others = Object.keys(variables).filter((name) => !readByRuntime.includes(name));
+    expect(others.sort()).toEqual(
+      [
+        'DEMO_UPSTREAM_URL',
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+      ].sort(),
+    );
     // Declared for `sam local invoke --env-vars` only; the deployed value is read from its ARN.
     expect(variables.SESSION_SECRET).toBe('');
     expect(JSON.stringify(variables)).not.toMatch(/resolve:secretsmanager|SecretString/);

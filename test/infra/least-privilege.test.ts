@@ -16,11 +16,23 @@ const sourceFiles = (dir: string): string[] =>
         : [],
   );
 
-/** Every AWS SDK v3 command class a set of files constructs (`new GetCommand(`). */
+/**
+ * Commands a library sends on the code's behalf, by the class the code constructs: Powertools
+ * Parameters' `SecretsProvider` reads a secret with `GetSecretValue`.
+ */
+const SENT_BY_LIBRARY: Readonly<Record<string, string>> = {
+  SecretsProvider: 'GetSecretValueCommand',
+};
+
+/** Every AWS SDK v3 command class a set of files constructs (`new GetCommand(`), or has sent. */
 const sdkCommandsSent = (dir: string): string[] => {
   const sent = new Set<string>();
   for (const file of sourceFiles(dir)) {
     const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/new\s+([A-Z][A-Za-z]*)\s*\(/g)) {
+      const command = SENT_BY_LIBRARY[match[1] ?? ''];
+      if (command) sent.add(command);
+    }
     if (!text.includes('@aws-sdk/')) continue;
     for (const match of text.matchAll(/new\s+([A-Z][A-Za-z]*Command)\s*\(/g))
       sent.add(match[1] ?? '');

@@ -11,7 +11,6 @@ import type {
   RotationEvent,
   RotationStep,
 } from '../../functions/cache-auth-rotation/rotation-steps';
-import { resolveSecrets } from '../../functions/gateway/secrets/resolve-secrets';
 import { captureOutput } from '../helpers/capture-output';
 import { startEnvGateway } from '../helpers/env-gateway';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
@@ -131,7 +130,6 @@ beforeAll(async () => {
     REDIS_COMMAND_TIMEOUT_MS: '100',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
   };
-  await resolveSecrets(env);
   gateway = await startEnvGateway(routeTable, env);
   // The rotation function's own environment, as its construct sets it.
   Object.assign(process.env, {

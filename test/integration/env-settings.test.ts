@@ -132,7 +132,7 @@ describe('Integration: environment settings through wireGatewayFromEnv and the l
   });
 
   it.each(['REDIS_CONNECT_TIMEOUT_MS', 'REDIS_COMMAND_TIMEOUT_MS'])(
-    '%s: a value that is not a positive number fails the init, naming the setting',
+    '%s: a value that is not a whole number of milliseconds fails the init, naming the setting',
     async (name) => {
       await expect(
         startEnvGateway(routeTable, {
@@ -141,7 +141,9 @@ describe('Integration: environment settings through wireGatewayFromEnv and the l
           REDIS_PORT: String(redis.port),
           [name]: 'soon',
         }),
-      ).rejects.toThrow(`${name} must be a positive number, got "soon"`);
+      ).rejects.toThrow(
+        `${name} must be a whole number of milliseconds between 1 and 60000, got "soon"`,
+      );
     },
   );
 });

@@ -41,6 +41,6 @@ describe('Integration: GATEWAY_TRACING through wireGatewayFromEnv and the local 
         TRACING_UPSTREAM: 'http://127.0.0.1:9',
         GATEWAY_TRACING: 'on',
       }),
-    ).rejects.toThrow('GATEWAY_TRACING must be "active" or "off"; got "on"');
+    ).rejects.toThrow('GATEWAY_TRACING must be one of active, off, got "on"');
   });
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { resolveSecrets } from '../../functions/gateway/secrets/resolve-secrets';
 import { captureOutput } from '../helpers/capture-output';
 import { startEnvGateway } from '../helpers/env-gateway';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
@@ -10,7 +9,7 @@ import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
 
 /**
- * An ElastiCache AUTH token rotation under the gateway as Lambda runs it: `resolveSecrets` reads the
+ * An ElastiCache AUTH token rotation under the gateway as Lambda runs it: the gateway's wiring (`loadGatewaySecrets`) reads the
  * token at init (as `handler.ts` does), then environment -> wireGatewayFromEnv -> local server.
  * Secrets Manager is a fake speaking its wire protocol, reached through
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER`; Redis is a private redis-server whose `requirepass` the test
@@ -72,7 +71,6 @@ beforeAll(async () => {
     REDIS_COMMAND_TIMEOUT_MS: '100',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
   };
-  await resolveSecrets(env);
   gateway = await startEnvGateway(routeTable, env as Record<string, string>);
 }, 30_000);
 

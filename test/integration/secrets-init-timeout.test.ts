@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { resolveSecrets } from '../../functions/gateway/secrets/resolve-secrets';
+import { loadGatewaySecrets } from '../../functions/gateway/secrets/gateway-secrets';
 import { SecretsManagerTimeouts } from '../../functions/gateway/secrets/secrets-manager-client';
 import { recordChildOutput } from '../helpers/log-capture';
 import { startTcpFaultProxy, type TcpFaultProxy } from '../helpers/tcp-fault-proxy';
@@ -58,10 +58,10 @@ afterAll(async () => {
 });
 
 describe('Integration: Secrets Manager unreachable at init (black-holed endpoint)', () => {
-  it('fails resolveSecrets within the bound, naming Secrets Manager, the secret and the endpoint', async () => {
+  it('fails loadGatewaySecrets within the bound, naming Secrets Manager, the secret and the endpoint', async () => {
     const started = performance.now();
 
-    const error = await resolveSecrets({
+    const error = await loadGatewaySecrets({
       ...AWS_ENV,
       SESSION_SECRET_ARN: SECRET_ID,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: blackHole.url,

@@ -41,11 +41,11 @@ sessions:
   const sessions = wireSessions(
     {
       tableName: TABLE,
-      secrets: [CURRENT, PREVIOUS],
       endpoint: dynamo.endpoint,
       region: 'local',
       timeoutMs: 1_000,
     },
+    [CURRENT, PREVIOUS],
     { ttlMs: CACHE_TTL_MS, maxEntries: 100 },
   );
   const handler = createGateway({

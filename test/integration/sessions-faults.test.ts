@@ -85,13 +85,11 @@ sessions:
     );
     // No DYNAMODB_TIMEOUT_MS: the documented default bound applies.
     const settings = sessionSettingsFromEnv({
-      SESSION_SECRET: SECRET,
       SESSION_TABLE: TABLE,
       DYNAMODB_ENDPOINT: proxy.url,
       AWS_REGION: 'local',
     });
-    if (!settings) throw new Error('no session settings');
-    const sessions = wireSessions(settings, { ttlMs: 60_000, maxEntries: 100 });
+    const sessions = wireSessions(settings, [SECRET], { ttlMs: 60_000, maxEntries: 100 });
     const handler = createGateway({
       config,
       upstream: fetchUpstream(),
@@ -344,14 +342,12 @@ describe('Integration: the DynamoDB deadline on a saturated event loop (dynalite
 
   it('does not call a lookup timed out when its answer arrived while the loop was blocked past the deadline', async () => {
     const settings = sessionSettingsFromEnv({
-      SESSION_SECRET: SECRET,
       SESSION_TABLE: TABLE,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: 'local',
       DYNAMODB_TIMEOUT_MS: String(BOUND_MS),
     });
-    if (!settings) throw new Error('no session settings');
-    const { store } = wireSessions(settings, { ttlMs: 0, maxEntries: 0 });
+    const { store } = wireSessions(settings, [SECRET], { ttlMs: 0, maxEntries: 0 });
     await store.get(sessionId); // a kept-alive connection, as a warm container has
 
     for (let round = 0; round < 5; round += 1) {

@@ -1,14 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Environment } from '../config/environment-names';
 import type { GatewayConfig } from '../config/schema';
 import type { SessionWiring } from '../sessions/session-wiring';
 import { AccessTokens } from './access-tokens';
 import { type LoginRoutes, loginRoutes } from './login-routes';
 import { LoginSessionStore } from './login-session-store';
 import { OidcProviderClient } from './oidc-provider-client';
-import { oidcSettingsFromEnv } from './oidc-settings';
+import { type OidcSecrets, oidcSettingsFromEnv } from './oidc-settings';
 import { SealedBox } from './sealed-box';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface LoginWiring {
   readonly routes: LoginRoutes;
@@ -16,7 +15,7 @@ export interface LoginWiring {
 }
 
 /**
- * The login flow wired from the config's `auth.oidc` and the environment, on the sessions'
+ * The login flow wired from the config's `auth.oidc`, the environment and the login's secrets, on the sessions'
  * table and client; undefined when login is not configured. Throws at init on a setting that
  * cannot work (no token key, `COOKIE_SECURE=false` on Lambda, an http issuer that is not local).
  */
@@ -25,7 +24,8 @@ export const wireLogin = (
   sessions: SessionWiring | undefined,
   settings: { readonly tableName: string; readonly timeoutMs: number } | undefined,
   logger: Logger,
-  env: Env = process.env,
+  secrets: OidcSecrets,
+  env: Environment = process.env,
 ): LoginWiring | undefined => {
   const oidc = config.auth.oidc;
   if (!oidc) return undefined;
@@ -34,7 +34,7 @@ export const wireLogin = (
       'auth.oidc needs the session store: set SESSION_SECRET (or SESSION_SECRET_ARN)',
     );
   }
-  const envSettings = oidcSettingsFromEnv(oidc.issuer, env);
+  const envSettings = oidcSettingsFromEnv(oidc.issuer, env, secrets);
   const provider = new OidcProviderClient(oidc, envSettings);
   const loginStore = new LoginSessionStore(sessions.client, settings.tableName, settings.timeoutMs);
   const tokenBox = new SealedBox(envSettings.tokenKey, 'gateway-oidc-tokens');

@@ -1,7 +1,13 @@
+import { domainName, flag, optionalSetting, parseEnvironment, text } from '../config/env-schema';
+import { type Environment, EnvName } from '../config/environment-names';
 import type { CookiePolicy } from './auth-cookies';
 import { MIN_KEY_BYTES } from './sealed-box';
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** The login's secrets, as `loadGatewaySecrets` read them. */
+export interface OidcSecrets {
+  readonly clientSecret?: string;
+  readonly tokenKey?: string;
+}
 
 /** What login takes from the environment (secrets never sit in `config/gateway.yml`). */
 export interface OidcEnvSettings {
@@ -18,7 +24,11 @@ export interface OidcEnvSettings {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-const onLambda = (env: Env): boolean => Boolean(env.AWS_LAMBDA_FUNCTION_NAME);
+const oidcEnvironment = {
+  [EnvName.COOKIE_SECURE]: optionalSetting(flag(EnvName.COOKIE_SECURE)),
+  [EnvName.COOKIE_DOMAIN]: optionalSetting(domainName(EnvName.COOKIE_DOMAIN)),
+  [EnvName.AWS_LAMBDA_FUNCTION_NAME]: optionalSetting(text()),
+};
 
 /** The token key as text (what Secrets Manager generates); the AES keys are derived from it. */
 const tokenKeyFrom = (value: string | undefined): Buffer => {
@@ -35,31 +45,34 @@ const tokenKeyFrom = (value: string | undefined): Buffer => {
 };
 
 /**
- * `OIDC_CLIENT_SECRET`, `OIDC_TOKEN_KEY` (base64, 32 bytes), `COOKIE_DOMAIN` and `COOKIE_SECURE`.
- * `COOKIE_SECURE=false` is for local http development only: refused on Lambda, where every cookie
- * must be `Secure`. (`OIDC_*_ARN` are read into these at init by `resolveOidcSecrets`.)
+ * `COOKIE_DOMAIN` and `COOKIE_SECURE` from the environment, with the client secret and the token
+ * key (at least 32 characters of random text) from `secrets`. `COOKIE_SECURE=false` is for local
+ * http development only: refused on Lambda, where every cookie must be `Secure`.
  */
-export const oidcSettingsFromEnv = (issuer: string, env: Env = process.env): OidcEnvSettings => {
-  const insecureCookies = env.COOKIE_SECURE?.trim().toLowerCase() === 'false';
-  if (insecureCookies && onLambda(env)) {
+export const oidcSettingsFromEnv = (
+  issuer: string,
+  env: Environment = process.env,
+  secrets: OidcSecrets = {},
+): OidcEnvSettings => {
+  const settings = parseEnvironment(oidcEnvironment, env);
+  const onLambda = settings.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  const insecureCookies = settings.COOKIE_SECURE === false;
+  if (insecureCookies && onLambda) {
     throw new Error('COOKIE_SECURE=false is for local http development and is refused on Lambda');
   }
-  const domain = env.COOKIE_DOMAIN?.trim();
-  if (domain && !/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(domain)) {
-    throw new Error(`COOKIE_DOMAIN is not a domain name: ${JSON.stringify(domain)}`);
-  }
+  const domain = settings.COOKIE_DOMAIN;
   const issuerUrl = new URL(issuer);
-  if (issuerUrl.protocol === 'http:' && (onLambda(env) || !LOOPBACK.has(issuerUrl.hostname))) {
+  if (issuerUrl.protocol === 'http:' && (onLambda || !LOOPBACK.has(issuerUrl.hostname))) {
     throw new Error(
       'auth.oidc.issuer must be https (plain http only for a loopback issuer locally)',
     );
   }
-  const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
+  const clientSecret = secrets.clientSecret?.trim();
   return {
     ...(clientSecret ? { clientSecret } : {}),
-    tokenKey: tokenKeyFrom(env.OIDC_TOKEN_KEY),
+    tokenKey: tokenKeyFrom(secrets.tokenKey),
     cookies: { secure: !insecureCookies, ...(domain ? { domain } : {}) },
     allowInsecureIssuer: issuerUrl.protocol === 'http:',
-    httpOrigin: !onLambda(env),
+    httpOrigin: !onLambda,
   };
 };

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { oneOf, parseEnvironment, setting } from '../config/env-schema';
+import { type Environment, EnvName } from '../config/environment-names';
 
 /**
  * Whose word the gateway takes for the client's address, from `GATEWAY_CLIENT_ADDRESS`:
@@ -33,19 +35,19 @@ export const EdgeHeader = {
  */
 export const OAC_SIGNING_HEADERS = ['x-amz-date', 'x-amz-security-token'] as const;
 
-const SOURCES: readonly string[] = Object.values(ClientAddressSource);
+const clientAddressEnvironment = {
+  [EnvName.GATEWAY_CLIENT_ADDRESS]: setting(
+    oneOf(EnvName.GATEWAY_CLIENT_ADDRESS, [
+      ClientAddressSource.requestContext,
+      ClientAddressSource.cloudFrontViewerAddress,
+    ]),
+    ClientAddressSource.requestContext,
+  ),
+};
 
 /** `GATEWAY_CLIENT_ADDRESS` (set by the stack); throws on a value it does not know. */
-export const clientAddressFromEnv = (
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ClientAddressSource => {
-  const value = env.GATEWAY_CLIENT_ADDRESS;
-  if (value === undefined || value === '') return ClientAddressSource.requestContext;
-  if (SOURCES.includes(value)) return value as ClientAddressSource;
-  throw new Error(
-    `GATEWAY_CLIENT_ADDRESS must be one of ${SOURCES.join(', ')}; got "${value.slice(0, 64)}"`,
-  );
-};
+export const clientAddressFromEnv = (env: Environment = process.env): ClientAddressSource =>
+  parseEnvironment(clientAddressEnvironment, env).GATEWAY_CLIENT_ADDRESS;
 
 const PORT = /^[0-9]{1,5}$/;
 

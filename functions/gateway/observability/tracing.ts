@@ -1,4 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
+import { oneOf, parseEnvironment, setting } from '../config/env-schema';
+import { type Environment, EnvName } from '../config/environment-names';
 
 /**
  * What the gateway asks of a tracer. Off (the default) it is `noTracing`, which loads nothing and
@@ -26,20 +28,16 @@ export const noTracing: Tracing = {
 
 export type TracingMode = 'active' | 'off';
 
-/** `GATEWAY_TRACING`: `active` or `off` (the default); anything else is a configuration error. */
-export const tracingModeFromEnv = (
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): TracingMode => {
-  const value = env.GATEWAY_TRACING;
-  if (value === undefined || value === '' || value === 'off') return 'off';
-  if (value === 'active') return 'active';
-  throw new Error(`GATEWAY_TRACING must be "active" or "off"; got "${value}"`);
+const tracingEnvironment = {
+  [EnvName.GATEWAY_TRACING]: setting(oneOf(EnvName.GATEWAY_TRACING, ['active', 'off']), 'off'),
 };
 
+/** `GATEWAY_TRACING`: `active` or `off` (the default); anything else is a configuration error. */
+export const tracingModeFromEnv = (env: Environment = process.env): TracingMode =>
+  parseEnvironment(tracingEnvironment, env).GATEWAY_TRACING;
+
 /** The tracer `GATEWAY_TRACING` asks for, loading the X-Ray SDK only when it is on. */
-export const tracingFromEnv = async (
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): Promise<Tracing> => {
+export const tracingFromEnv = async (env: Environment = process.env): Promise<Tracing> => {
   if (tracingModeFromEnv(env) === 'off') return noTracing;
   const { powertoolsTracing } = await import('./powertools-tracing');
   return powertoolsTracing();

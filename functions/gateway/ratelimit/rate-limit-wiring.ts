@@ -2,8 +2,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ReadinessCheck } from '../health/readiness';
 import { noTracing, type Tracing } from '../observability/tracing';
 import type { SecretSource } from '../secrets/secret-source';
-import { createSecretsManagerClient } from '../secrets/secrets-manager-client';
-import { secretsManagerSecretSource } from '../secrets/secrets-manager-secret-source';
 import { CircuitBreakerRateLimiter } from './circuit-breaker';
 import { MemoryTokenBucket } from './memory-token-bucket';
 import type { RateLimiter } from './rate-limiter';
@@ -23,22 +21,13 @@ export interface RateLimitWiring {
 
 export interface RateLimitWiringOptions {
   /**
-   * Where the AUTH token is read again when Redis refuses it. Default: the Secrets Manager secret
-   * `settings.authTokenSecretId` names, if any (tests and local runs may give another source).
+   * Where the AUTH token is read again when Redis refuses it (`GatewaySecrets.redisAuthTokenSource`:
+   * the Secrets Manager secret `REDIS_AUTH_SECRET_ARN` names). Unset: a refused token stays refused.
    */
   readonly authToken?: SecretSource;
   /** Each Redis decision becomes a subsegment of the trace. @default off */
   readonly tracing?: Tracing;
 }
-
-const authTokenSource = (
-  settings: RedisSettings,
-  options: RateLimitWiringOptions,
-): SecretSource | undefined => {
-  if (options.authToken) return options.authToken;
-  if (!settings.authTokenSecretId) return undefined;
-  return secretsManagerSecretSource(createSecretsManagerClient(), settings.authTokenSecretId);
-};
 
 /**
  * The Redis limiter behind a circuit breaker and a local refusal cache, with its readiness check;
@@ -55,7 +44,7 @@ export const wireRateLimiter = (
 ): RateLimitWiring => {
   if (!settings) return { limiter: new MemoryTokenBucket(), store: 'memory' };
   const client = createRedisClient(settings);
-  const authToken = authTokenSource(settings, options);
+  const authToken = options.authToken;
   const onAuthError = authToken
     ? followAuthTokenRotation(client, authToken, {
         minIntervalMs: settings.authRefreshIntervalMs ?? DEFAULT_AUTH_REFRESH_INTERVAL_MS,

@@ -1,4 +1,13 @@
-type Env = Readonly<Record<string, string | undefined>>;
+import {
+  flag,
+  optionalSetting,
+  parseEnvironment,
+  setting,
+  text,
+  url,
+  wholeNumber,
+} from '../config/env-schema';
+import { type Environment, EnvName } from '../config/environment-names';
 
 /** How often, at most, a refused Redis AUTH token is read again from its secret. */
 export const DEFAULT_AUTH_REFRESH_INTERVAL_MS = 10_000;
@@ -16,73 +25,69 @@ export interface RedisSettings {
   readonly commandTimeoutMs: number;
   /** @default 1000 */
   readonly connectTimeoutMs: number;
-  /**
-   * The Secrets Manager secret holding the AUTH token (`REDIS_AUTH_SECRET_ARN`): read again when
-   * Redis rejects the token, so a rotation needs no restart.
-   */
-  readonly authTokenSecretId?: string;
-  /** At most one such re-read per interval and container. @default 10000 */
+  /** At most one re-read of a refused AUTH token per interval and container. @default 10000 */
   readonly authRefreshIntervalMs?: number;
 }
 
-const flag = (value: string | undefined): boolean => value === 'true' || value === '1';
+const milliseconds = (name: string, max: number) =>
+  wholeNumber(name, { min: 1, max, unit: 'milliseconds' });
 
-const positive = (name: string, value: string | undefined, fallback: number): number => {
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0)
-    throw new Error(`${name} must be a positive number, got "${value}"`);
-  return number;
-};
-
-const portNumber = (value: string | undefined): number => {
-  if (value === undefined || value === '') return 6379;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`REDIS_PORT must be a port number (1-65535), got "${value}"`);
-  }
-  return port;
+const redisEnvironment = {
+  [EnvName.REDIS_URL]: optionalSetting(url(EnvName.REDIS_URL, ['redis:', 'rediss:'])),
+  [EnvName.REDIS_HOST]: optionalSetting(text()),
+  [EnvName.REDIS_PORT]: setting(wholeNumber(EnvName.REDIS_PORT, { min: 1, max: 65_535 }), 6379),
+  [EnvName.REDIS_TLS]: setting(flag(EnvName.REDIS_TLS), false),
+  [EnvName.REDIS_CLUSTER]: setting(flag(EnvName.REDIS_CLUSTER), false),
+  [EnvName.REDIS_COMMAND_TIMEOUT_MS]: setting(
+    milliseconds(EnvName.REDIS_COMMAND_TIMEOUT_MS, 60_000),
+    50,
+  ),
+  [EnvName.REDIS_CONNECT_TIMEOUT_MS]: setting(
+    milliseconds(EnvName.REDIS_CONNECT_TIMEOUT_MS, 60_000),
+    1000,
+  ),
+  [EnvName.REDIS_AUTH_REFRESH_INTERVAL_MS]: setting(
+    milliseconds(EnvName.REDIS_AUTH_REFRESH_INTERVAL_MS, 3_600_000),
+    DEFAULT_AUTH_REFRESH_INTERVAL_MS,
+  ),
 };
 
 /**
  * Redis connection settings from `REDIS_URL` (`redis://` or `rediss://` for TLS, with an optional
- * password) or from `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`, `REDIS_TLS`; plus `REDIS_CLUSTER`,
- * `REDIS_COMMAND_TIMEOUT_MS`, `REDIS_CONNECT_TIMEOUT_MS`, `REDIS_AUTH_SECRET_ARN`,
- * `REDIS_AUTH_REFRESH_INTERVAL_MS`. Undefined when neither URL nor host is set.
+ * password) or from `REDIS_HOST`, `REDIS_PORT`, `REDIS_TLS`; plus `REDIS_CLUSTER`,
+ * `REDIS_COMMAND_TIMEOUT_MS`, `REDIS_CONNECT_TIMEOUT_MS`, `REDIS_AUTH_REFRESH_INTERVAL_MS`.
+ * The AUTH token is a secret (`loadGatewaySecrets`: `REDIS_PASSWORD` or `REDIS_AUTH_SECRET_ARN`),
+ * used when the URL carries no password. Undefined when neither URL nor host is set.
  */
-export const redisSettingsFromEnv = (env: Env = process.env): RedisSettings | undefined => {
+export const redisSettingsFromEnv = (
+  env: Environment = process.env,
+  authToken?: string,
+): RedisSettings | undefined => {
+  const settings = parseEnvironment(redisEnvironment, env);
   const common = {
-    cluster: flag(env.REDIS_CLUSTER),
-    commandTimeoutMs: positive('REDIS_COMMAND_TIMEOUT_MS', env.REDIS_COMMAND_TIMEOUT_MS, 50),
-    connectTimeoutMs: positive('REDIS_CONNECT_TIMEOUT_MS', env.REDIS_CONNECT_TIMEOUT_MS, 1000),
-    authRefreshIntervalMs: positive(
-      'REDIS_AUTH_REFRESH_INTERVAL_MS',
-      env.REDIS_AUTH_REFRESH_INTERVAL_MS,
-      DEFAULT_AUTH_REFRESH_INTERVAL_MS,
-    ),
-    ...(env.REDIS_AUTH_SECRET_ARN ? { authTokenSecretId: env.REDIS_AUTH_SECRET_ARN } : {}),
+    cluster: settings.REDIS_CLUSTER,
+    commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: settings.REDIS_CONNECT_TIMEOUT_MS,
+    authRefreshIntervalMs: settings.REDIS_AUTH_REFRESH_INTERVAL_MS,
   };
-  if (env.REDIS_URL) {
-    const url = new URL(env.REDIS_URL);
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-      throw new Error('REDIS_URL must start with redis:// or rediss://');
-    }
-    const password = url.password ? decodeURIComponent(url.password) : env.REDIS_PASSWORD;
+  const redisUrl = settings.REDIS_URL;
+  if (redisUrl) {
+    const password = redisUrl.password ? decodeURIComponent(redisUrl.password) : authToken;
     return {
       ...common,
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 6379,
-      tls: url.protocol === 'rediss:',
+      host: redisUrl.hostname,
+      port: redisUrl.port ? Number(redisUrl.port) : 6379,
+      tls: redisUrl.protocol === 'rediss:',
       ...(password ? { password } : {}),
-      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(redisUrl.username ? { username: decodeURIComponent(redisUrl.username) } : {}),
     };
   }
-  if (!env.REDIS_HOST) return undefined;
+  if (!settings.REDIS_HOST) return undefined;
   return {
     ...common,
-    host: env.REDIS_HOST,
-    port: portNumber(env.REDIS_PORT),
-    tls: flag(env.REDIS_TLS),
-    ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
+    host: settings.REDIS_HOST,
+    port: settings.REDIS_PORT,
+    tls: settings.REDIS_TLS,
+    ...(authToken ? { password: authToken } : {}),
   };
 };

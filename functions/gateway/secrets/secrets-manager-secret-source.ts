@@ -1,4 +1,4 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { boundedCall, DeadlineExceededError } from '../http/bounded-call';
 import type { SecretSource } from './secret-source';
 import type { BoundedSecretsManager } from './secrets-manager-client';
@@ -23,8 +23,11 @@ export class SecretReadError extends Error {
 const NO_ROUTE_HINT =
   'no route to the endpoint? a VPC without NAT needs a Secrets Manager interface endpoint';
 
-const detailOf = (error: unknown, timeoutMs: number): string => {
-  if (!(error instanceof Error)) return 'unknown error';
+const detailOf = (thrown: unknown, timeoutMs: number): string => {
+  if (!(thrown instanceof Error)) return 'unknown error';
+  // Powertools wraps the SDK's error in its own `GetParameterError`; the SDK's says what happened.
+  const error =
+    thrown.name === 'GetParameterError' && thrown.cause instanceof Error ? thrown.cause : thrown;
   // The gateway's own deadline over every attempt, or the SDK's per-attempt connect/answer timeout.
   if (error instanceof DeadlineExceededError) {
     return `no answer within ${timeoutMs} ms (${NO_ROUTE_HINT})`;
@@ -37,28 +40,60 @@ const detailOf = (error: unknown, timeoutMs: number): string => {
   return `${error.name}: ${error.message}`;
 };
 
-/** A Secrets Manager secret's `SecretString`, read with the gateway's own deadline. */
+/**
+ * One Powertools provider per client, so every reader of a secret shares its cache (one
+ * `GetSecretValue` per secret and `maxAge`, however many parts of the wiring read it).
+ */
+const providers = new WeakMap<BoundedSecretsManager, SecretsProvider>();
+
+const providerFor = (secrets: BoundedSecretsManager): SecretsProvider => {
+  let provider = providers.get(secrets);
+  if (!provider) {
+    provider = new SecretsProvider({ awsSdkV3Client: secrets.client });
+    providers.set(secrets, provider);
+  }
+  return provider;
+};
+
+/**
+ * A secret's `SecretString` through Powertools Parameters: from its cache while younger than
+ * `secrets.maxAgeSeconds` (unless `forceFetch`), else from Secrets Manager, within the gateway's
+ * own deadline (Powertools has none; the client's per-attempt timeouts bound what runs on after it).
+ */
+export const readSecret = async (
+  secrets: BoundedSecretsManager,
+  secretId: string,
+  options: { readonly forceFetch?: boolean } = {},
+): Promise<string> => {
+  let value: unknown;
+  try {
+    value = await boundedCall(
+      () =>
+        providerFor(secrets).get(secretId, {
+          maxAge: secrets.maxAgeSeconds,
+          forceFetch: options.forceFetch ?? false,
+        }),
+      secrets.timeoutMs,
+    );
+  } catch (error) {
+    throw new SecretReadError(secretId, secrets.endpoint, detailOf(error, secrets.timeoutMs), {
+      cause: error,
+    });
+  }
+  if (typeof value !== 'string' || value === '') {
+    throw new SecretReadError(secretId, secrets.endpoint, 'the secret has no string value');
+  }
+  return value;
+};
+
+/**
+ * A Secrets Manager secret as a `SecretSource`: each `read` asks Secrets Manager (the callers, such
+ * as the Redis AUTH rotation, read again because the value they hold was refused).
+ */
 export const secretsManagerSecretSource = (
   secrets: BoundedSecretsManager,
   secretId: string,
 ): SecretSource => ({
   description: `Secrets Manager secret ${secretId}`,
-  read: async () => {
-    let output: { SecretString?: string | undefined };
-    try {
-      output = await boundedCall(
-        (abortSignal) =>
-          secrets.client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal }),
-        secrets.timeoutMs,
-      );
-    } catch (error) {
-      throw new SecretReadError(secretId, secrets.endpoint, detailOf(error, secrets.timeoutMs), {
-        cause: error,
-      });
-    }
-    if (!output.SecretString) {
-      throw new SecretReadError(secretId, secrets.endpoint, 'the secret has no string value');
-    }
-    return output.SecretString;
-  },
+  read: () => readSecret(secrets, secretId, { forceFetch: true }),
 });

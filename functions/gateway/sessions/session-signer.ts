@@ -19,21 +19,46 @@ const hmac = (secret: string, sessionId: string): Buffer =>
   createHmac('sha256', secret).update(sessionId, 'utf8').digest();
 
 /**
+ * The signing keys, read at each signature and verification, so a rotation (a new current key, the
+ * old one kept as previous) takes effect without a new signer. Whoever replaces the keys checks
+ * them first (at least one, each at least `MIN_SECRET_LENGTH` characters).
+ */
+export interface SessionKeyRing {
+  /** The signing key first, then the keys still accepted. */
+  keys(): readonly string[];
+}
+
+const checkedKeys = (secrets: readonly string[]): readonly string[] => {
+  if (secrets.length === 0) throw new Error('SessionSigner needs at least one secret');
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new Error(`Session secrets must be at least ${MIN_SECRET_LENGTH} characters long`);
+    }
+  }
+  return [...secrets];
+};
+
+const isKeyList = (secrets: readonly string[] | SessionKeyRing): secrets is readonly string[] =>
+  Array.isArray(secrets);
+
+/**
  * Signs and verifies `session_token` values, `<sessionId>.<signature>` with signature =
  * base64url(HMAC-SHA256(secret, sessionId)). The first secret signs; every secret verifies, so a
  * secret can be rotated by putting the new one first and dropping the old one a session-lifetime later.
+ * Given a key ring instead of a list, it follows the ring's current keys.
  */
 export class SessionSigner {
-  readonly #secrets: readonly string[];
+  readonly #ring: SessionKeyRing;
 
-  constructor(secrets: readonly string[]) {
-    if (secrets.length === 0) throw new Error('SessionSigner needs at least one secret');
-    for (const secret of secrets) {
-      if (secret.length < MIN_SECRET_LENGTH) {
-        throw new Error(`Session secrets must be at least ${MIN_SECRET_LENGTH} characters long`);
-      }
+  constructor(secrets: readonly string[] | SessionKeyRing) {
+    // An array has a `keys()` of its own (its indices): tell the two apart by what they are.
+    if (isKeyList(secrets)) {
+      const keys = checkedKeys(secrets);
+      this.#ring = { keys: () => keys };
+    } else {
+      checkedKeys(secrets.keys());
+      this.#ring = secrets;
     }
-    this.#secrets = [...secrets];
   }
 
   static newSessionId(): string {
@@ -42,7 +67,8 @@ export class SessionSigner {
 
   sign(sessionId: string): string {
     if (!SESSION_ID.test(sessionId)) throw new Error('Invalid session id');
-    return `${sessionId}.${hmac(this.#secrets[0] as string, sessionId).toString('base64url')}`;
+    const [current] = this.#ring.keys();
+    return `${sessionId}.${hmac(current as string, sessionId).toString('base64url')}`;
   }
 
   /** Checks the format first, then the signature in constant time against each secret. */
@@ -55,7 +81,7 @@ export class SessionSigner {
     }
     const given = Buffer.from(signature, 'base64url');
     let matched = false;
-    for (const secret of this.#secrets) {
+    for (const secret of this.#ring.keys()) {
       // Every secret is tried, so timing does not tell which (if any) matched.
       matched = timingSafeEqual(given, hmac(secret, sessionId)) || matched;
     }

@@ -4,7 +4,7 @@ import { noTracing, type Tracing } from '../observability/tracing';
 import { CachedSessionStore } from './cached-session-store';
 import { createDocumentClient, DynamoDbSessionStore } from './dynamodb-session-store';
 import type { SessionSettings } from './session-settings';
-import { SessionSigner } from './session-signer';
+import { type SessionKeyRing, SessionSigner } from './session-signer';
 import { type SessionStore, SessionStoreError } from './session-store';
 
 export interface SessionWiring {
@@ -20,9 +20,13 @@ const SDK_BACKSTOP_FACTOR = 3;
 /** Never a session's key: a signed session id has at least 16 characters. */
 const PROBE_ID = 'readiness-probe';
 
-/** The DynamoDB-backed session validation, with its cache and readiness check. Call once at init. */
+/**
+ * The DynamoDB-backed session validation, with its cache and readiness check, signing with `keys`
+ * (a ring follows its rotations). Call once at init.
+ */
 export const wireSessions = (
   settings: SessionSettings,
+  keys: SessionKeyRing | readonly string[],
   cache: { readonly ttlMs: number; readonly maxEntries: number },
   tracing: Tracing = noTracing,
 ): SessionWiring => {
@@ -40,7 +44,7 @@ export const wireSessions = (
   });
   return {
     client,
-    signer: new SessionSigner(settings.secrets),
+    signer: new SessionSigner(keys),
     store: new CachedSessionStore(dynamoStore, cache),
     // A GetItem of a key that never exists: proves reachability, credentials and the table,
     // with only the permission the gateway already has. Bounded by the store's deadline and by

@@ -102,6 +102,22 @@ describe('Architecture: the dependency rules catch forbidden imports', () => {
       },
     ],
     [
+      'environment-modules-import-nothing',
+      {
+        'functions/gateway/config/env-schema.ts':
+          "import { value } from '../http/errors';\nexport const x = value;\n",
+        'functions/gateway/http/errors.ts': exporting,
+      },
+    ],
+    [
+      'base-imports-nothing-above',
+      {
+        'functions/gateway/observability/tracing.ts':
+          "import { value } from '../config/schema';\nexport const x = value;\n",
+        'functions/gateway/config/schema.ts': exporting,
+      },
+    ],
+    [
       'no-circular',
       {
         'functions/gateway/sessions/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
@@ -115,7 +131,7 @@ describe('Architecture: the dependency rules catch forbidden imports', () => {
     expect(output).toContain(`error ${rule}:`);
   });
 
-  it('lets each layer import the layers below it, and types be shared back', () => {
+  it('lets each layer import the layers below it, types be shared back, and the base read its settings', () => {
     const { status, output } = cruise({
       'functions/gateway/http/errors.ts': exporting,
       'functions/gateway/config/schema.ts':
@@ -128,6 +144,11 @@ describe('Architecture: the dependency rules catch forbidden imports', () => {
         "import { table } from '../routing/table';\nexport const route = table;\n",
       'functions/gateway/wiring.ts':
         "import { route } from './middleware/route';\nexport const wired = route;\n",
+      'functions/gateway/config/environment-names.ts': exporting,
+      'functions/gateway/config/env-schema.ts':
+        "import { value } from './environment-names';\nexport const setting = value;\n",
+      'functions/gateway/observability/tracing.ts':
+        "import { setting } from '../config/env-schema';\nexport const tracing = setting;\n",
     });
 
     expect({ status, output }).toMatchObject({ status: 0 });

@@ -76,69 +76,69 @@ auth:
   });
 });
 
-describe('Login settings from the environment', () => {
-  const key = 'k'.repeat(43);
+describe('Login settings from the environment and the login secrets', () => {
+  const secrets = { tokenKey: 'k'.repeat(43) };
 
   it('refuses COOKIE_SECURE=false on Lambda, and allows it locally', () => {
     expect(() =>
-      oidcSettingsFromEnv('https://id.example.com', {
-        COOKIE_SECURE: 'false',
-        OIDC_TOKEN_KEY: key,
-        AWS_LAMBDA_FUNCTION_NAME: 'gateway',
-      }),
+      oidcSettingsFromEnv(
+        'https://id.example.com',
+        { COOKIE_SECURE: 'false', AWS_LAMBDA_FUNCTION_NAME: 'gateway' },
+        secrets,
+      ),
     ).toThrow('COOKIE_SECURE=false is for local http development and is refused on Lambda');
     expect(
-      oidcSettingsFromEnv('https://id.example.com', { COOKIE_SECURE: 'false', OIDC_TOKEN_KEY: key })
-        .cookies,
+      oidcSettingsFromEnv('https://id.example.com', { COOKIE_SECURE: 'false' }, secrets).cookies,
     ).toEqual({ secure: false });
   });
 
   it('sets Secure by default and takes COOKIE_DOMAIN', () => {
     expect(
-      oidcSettingsFromEnv('https://id.example.com', {
-        OIDC_TOKEN_KEY: key,
-        COOKIE_DOMAIN: 'example.com',
-      }).cookies,
+      oidcSettingsFromEnv('https://id.example.com', { COOKIE_DOMAIN: 'example.com' }, secrets)
+        .cookies,
     ).toEqual({ secure: true, domain: 'example.com' });
     expect(() =>
-      oidcSettingsFromEnv('https://id.example.com', {
-        OIDC_TOKEN_KEY: key,
-        COOKIE_DOMAIN: 'a.com; Path=/',
-      }),
-    ).toThrow('COOKIE_DOMAIN is not a domain name');
+      oidcSettingsFromEnv('https://id.example.com', { COOKIE_DOMAIN: 'a.com; Path=/' }, secrets),
+    ).toThrow('COOKIE_DOMAIN must be a domain name, got "a.com; Path=/"');
+    expect(() =>
+      oidcSettingsFromEnv('https://id.example.com', { COOKIE_SECURE: 'maybe' }, secrets),
+    ).toThrow('COOKIE_SECURE must be true or false, got "maybe"');
   });
 
   it('needs a token key of at least 32 characters', () => {
     expect(() => oidcSettingsFromEnv('https://id.example.com', {})).toThrow('OIDC_TOKEN_KEY');
-    expect(() =>
-      oidcSettingsFromEnv('https://id.example.com', { OIDC_TOKEN_KEY: 'short' }),
-    ).toThrow('OIDC_TOKEN_KEY must be at least 32 characters');
+    expect(() => oidcSettingsFromEnv('https://id.example.com', {}, { tokenKey: 'short' })).toThrow(
+      'OIDC_TOKEN_KEY must be at least 32 characters',
+    );
+  });
+
+  it('takes the client secret from the secrets, never from the environment', () => {
+    expect(
+      oidcSettingsFromEnv('https://id.example.com', {}, { ...secrets, clientSecret: ' shh ' })
+        .clientSecret,
+    ).toBe('shh');
+    expect(
+      oidcSettingsFromEnv('https://id.example.com', { OIDC_CLIENT_SECRET: 'env' }, secrets),
+    ).not.toHaveProperty('clientSecret');
   });
 
   it('believes X-Forwarded-Proto: http for its own origin only off Lambda', () => {
-    expect(oidcSettingsFromEnv('https://id.example.com', { OIDC_TOKEN_KEY: key }).httpOrigin).toBe(
-      true,
-    );
+    expect(oidcSettingsFromEnv('https://id.example.com', {}, secrets).httpOrigin).toBe(true);
     expect(
-      oidcSettingsFromEnv('https://id.example.com', {
-        OIDC_TOKEN_KEY: key,
-        AWS_LAMBDA_FUNCTION_NAME: 'gw',
-      }).httpOrigin,
+      oidcSettingsFromEnv('https://id.example.com', { AWS_LAMBDA_FUNCTION_NAME: 'gw' }, secrets)
+        .httpOrigin,
     ).toBe(false);
   });
 
   it('talks plain http only to a loopback issuer, and never on Lambda', () => {
-    expect(
-      oidcSettingsFromEnv('http://localhost:8082', { OIDC_TOKEN_KEY: key }).allowInsecureIssuer,
-    ).toBe(true);
-    expect(() => oidcSettingsFromEnv('http://id.example.com', { OIDC_TOKEN_KEY: key })).toThrow(
+    expect(oidcSettingsFromEnv('http://localhost:8082', {}, secrets).allowInsecureIssuer).toBe(
+      true,
+    );
+    expect(() => oidcSettingsFromEnv('http://id.example.com', {}, secrets)).toThrow(
       'auth.oidc.issuer must be https',
     );
     expect(() =>
-      oidcSettingsFromEnv('http://localhost:8082', {
-        OIDC_TOKEN_KEY: key,
-        AWS_LAMBDA_FUNCTION_NAME: 'gw',
-      }),
+      oidcSettingsFromEnv('http://localhost:8082', { AWS_LAMBDA_FUNCTION_NAME: 'gw' }, secrets),
     ).toThrow('auth.oidc.issuer must be https');
   });
 });

@@ -191,7 +191,7 @@ describe('Middleware: edgeViewer on a direct call (the default)', () => {
 describe('clientAddressFromEnv', () => {
   it('refuses an unknown GATEWAY_CLIENT_ADDRESS, naming the allowed values', () => {
     expect(() => clientAddressFromEnv({ GATEWAY_CLIENT_ADDRESS: 'x-forwarded-for' })).toThrow(
-      'GATEWAY_CLIENT_ADDRESS must be one of request-context, cloudfront-viewer-address; got "x-forwarded-for"',
+      'GATEWAY_CLIENT_ADDRESS must be one of request-context, cloudfront-viewer-address, got "x-forwarded-for"',
     );
   });
 });

@@ -14,7 +14,7 @@ describe('Tracing setting (GATEWAY_TRACING)', () => {
 
   it('refuses any other value, naming the variable', () => {
     expect(() => tracingModeFromEnv({ GATEWAY_TRACING: 'true' })).toThrow(
-      'GATEWAY_TRACING must be "active" or "off"; got "true"',
+      'GATEWAY_TRACING must be one of active, off, got "true"',
     );
   });
 

@@ -30,25 +30,29 @@ describe('redisSettingsFromEnv', () => {
     });
   });
 
-  it('takes REDIS_PASSWORD when the URL carries none (the stack sets it from Secrets Manager)', () => {
+  it('takes the AUTH token handed over when the URL carries none (a secret, never read from here)', () => {
+    expect(
+      redisSettingsFromEnv({ REDIS_URL: 'rediss://cache.example:6379' }, 'token'),
+    ).toMatchObject({ password: 'token', tls: true });
     expect(
       redisSettingsFromEnv({ REDIS_URL: 'rediss://cache.example:6379', REDIS_PASSWORD: 'token' }),
-    ).toMatchObject({ password: 'token', tls: true });
+    ).not.toHaveProperty('password');
   });
 
   it('reads the fields one by one, with cluster mode and timeouts', () => {
     expect(
-      redisSettingsFromEnv({
-        REDIS_HOST: 'clustercfg.example',
-        REDIS_PORT: '6379',
-        REDIS_TLS: 'true',
-        REDIS_PASSWORD: 'token',
-        REDIS_CLUSTER: '1',
-        REDIS_COMMAND_TIMEOUT_MS: '25',
-        REDIS_CONNECT_TIMEOUT_MS: '500',
-        REDIS_AUTH_SECRET_ARN: 'arn:redis-auth',
-        REDIS_AUTH_REFRESH_INTERVAL_MS: '30000',
-      }),
+      redisSettingsFromEnv(
+        {
+          REDIS_HOST: 'clustercfg.example',
+          REDIS_PORT: '6379',
+          REDIS_TLS: 'true',
+          REDIS_CLUSTER: '1',
+          REDIS_COMMAND_TIMEOUT_MS: '25',
+          REDIS_CONNECT_TIMEOUT_MS: '500',
+          REDIS_AUTH_REFRESH_INTERVAL_MS: '30000',
+        },
+        'token',
+      ),
     ).toEqual({
       host: 'clustercfg.example',
       port: 6379,
@@ -57,30 +61,37 @@ describe('redisSettingsFromEnv', () => {
       cluster: true,
       commandTimeoutMs: 25,
       connectTimeoutMs: 500,
-      authTokenSecretId: 'arn:redis-auth',
       authRefreshIntervalMs: 30000,
     });
   });
 
   it.each([
     [{ REDIS_URL: 'http://cache.example' }, 'REDIS_URL must start with redis:// or rediss://'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL must start with redis:// or rediss://'],
     [
       { REDIS_HOST: 'cache', REDIS_PORT: 'abc' },
-      'REDIS_PORT must be a port number (1-65535), got "abc"',
+      'REDIS_PORT must be a whole number between 1 and 65535, got "abc"',
     ],
     [
       { REDIS_HOST: 'cache', REDIS_PORT: '6379.5' },
-      'REDIS_PORT must be a port number (1-65535), got "6379.5"',
+      'REDIS_PORT must be a whole number between 1 and 65535, got "6379.5"',
     ],
     [
       { REDIS_HOST: 'cache', REDIS_COMMAND_TIMEOUT_MS: '0' },
-      'REDIS_COMMAND_TIMEOUT_MS must be a positive number, got "0"',
+      'REDIS_COMMAND_TIMEOUT_MS must be a whole number of milliseconds between 1 and 60000, got "0"',
     ],
     [
       { REDIS_HOST: 'cache', REDIS_AUTH_REFRESH_INTERVAL_MS: 'soon' },
-      'REDIS_AUTH_REFRESH_INTERVAL_MS must be a positive number, got "soon"',
+      'REDIS_AUTH_REFRESH_INTERVAL_MS must be a whole number of milliseconds between 1 and 3600000, got "soon"',
     ],
+    [{ REDIS_HOST: 'cache', REDIS_TLS: 'yes' }, 'REDIS_TLS must be true or false, got "yes"'],
   ])('refuses %j', (env, message) => {
     expect(() => redisSettingsFromEnv(env)).toThrow(message);
+  });
+
+  it('never repeats a REDIS_URL it refuses (it may carry a password)', () => {
+    expect(() => redisSettingsFromEnv({ REDIS_URL: 'http://user:hunter2-pass@cache' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 });

@@ -11,6 +11,7 @@ const source = secretsManagerSecretSource(
     client: new SecretsManagerClient({ region: 'eu-west-1' }),
     endpoint: 'https://secretsmanager.eu-west-1.amazonaws.com',
     timeoutMs: 500,
+    maxAgeSeconds: 300,
   },
   'arn:redis',
 );

@@ -42,6 +42,21 @@ describe('Sessions: SessionSigner', () => {
     );
   });
 
+  it('follows a key ring: a rotation changes what it signs with and accepts, with the same signer', () => {
+    let keys: readonly string[] = [PREVIOUS];
+    const signer = new SessionSigner({ keys: () => keys });
+    const before = signer.sign('session-id-0123456789');
+    const signedWithCurrent = new SessionSigner([CURRENT]).sign('session-id-0123456789');
+    expect(signer.verify(signedWithCurrent).ok).toBe(false);
+
+    keys = [CURRENT, PREVIOUS];
+    expect(signer.sign('session-id-0123456789')).toBe(signedWithCurrent);
+    expect(signer.verify(before).ok).toBe(true);
+
+    keys = [CURRENT];
+    expect(signer.verify(before)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
   it('refuses a tampered id or signature', () => {
     const signer = new SessionSigner([CURRENT]);
     const token = signer.sign('session-id-0123456789');
