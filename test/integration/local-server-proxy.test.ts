@@ -1,12 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
-import { captureOutput } from '../helpers/capture-output';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { configFrom } from '../helpers/test-gateway';
 
@@ -58,11 +54,15 @@ const startUpstream = async (): Promise<{ server: Server; url: string; seen: See
 
 describe('Integration: local server -> gateway -> loopback upstream', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
-  let gateway: LocalServer;
-  let output: ReturnType<typeof captureOutput>;
 
-  beforeAll(async () => {
+  const gateway = useGatewayServer(async (own) => {
     upstream = await startUpstream();
+    own({
+      close: () => {
+        upstream.server.closeAllConnections();
+        upstream.server.close();
+      },
+    });
     const config = configFrom(
       `
 routes:
@@ -71,26 +71,12 @@ routes:
 `,
       { UP: upstream.url },
     );
-    const handler = createGateway({
-      config,
-      upstream: fetchUpstream(),
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-    });
-    gateway = await startLocalServer(handler);
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    upstream.server.closeAllConnections();
-    upstream.server.close();
+    return { parts: { config, upstream: fetchUpstream() } };
   });
 
   beforeEach(() => {
-    output = captureOutput();
     upstream.seen.length = 0;
   });
-  afterEach(() => output.restore());
 
   it('forwards the raw path and query and returns status, headers and body', async () => {
     const response = await send(gateway.url, { path: '/svc/items/a%20b?q=x%2By&flag&q=2' });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { type RawResponse, send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
@@ -29,28 +28,22 @@ routes:
 
 const redis = new RedisProcess();
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
 
-beforeAll(async () => {
-  await redis.start();
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    UP: upstream.url,
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
-  });
+const gateway = useGatewayServer(async (own) => {
+  await own(redis).start();
+  // Registered after the server, so thawed before it is stopped: a paused server does not stop.
+  own({ close: () => redis.thaw() });
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    env: {
+      UP: upstream.url,
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
+    },
+  };
 });
-afterAll(async () => {
-  redis.thaw();
-  await gateway.close();
-  await upstream.close();
-  await redis.stop();
-});
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const { output } = gateway;
 
 const timed = async (path: string): Promise<RawResponse & { ms: number }> => {
   const started = performance.now();
