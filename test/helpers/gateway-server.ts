@@ -124,7 +124,10 @@ export interface GatewayServerOptions {
    */
   readonly parts?:
     | GatewayParts
-    | ((started: { dynamo?: SessionTableServer; own: Own }) => GatewayParts);
+    | ((started: {
+        dynamo?: SessionTableServer;
+        own: Own;
+      }) => GatewayParts | Promise<GatewayParts>);
   /** Instead of both: a handler built by the test (a wrapped or deliberately broken one). */
   readonly handler?: FunctionUrlHandler;
   /** A sessions table in dynalite: its endpoint and name are added to `env`. */
@@ -227,7 +230,9 @@ export const startGatewayServer = async (options: GatewayServerOptions): Promise
         return resource;
       };
       const parts =
-        typeof options.parts === 'function' ? options.parts({ dynamo: table, own }) : options.parts;
+        typeof options.parts === 'function'
+          ? await options.parts({ dynamo: table, own })
+          : options.parts;
       const { createGateway } = jest.requireActual<typeof CreateGatewayModule>(CREATE_GATEWAY);
       const { recordingUpstream } = jest.requireActual<typeof TestGatewayModule>(TEST_GATEWAY);
       handler = createGateway({
@@ -251,7 +256,6 @@ export const startGatewayServer = async (options: GatewayServerOptions): Promise
       options.host ?? '127.0.0.1',
       options.localRoute,
     );
-    owned.push(server);
     const url = options.urlHost
       ? `http://${options.urlHost}:${new URL(server.url).port}`
       : server.url;
@@ -267,7 +271,8 @@ export const startGatewayServer = async (options: GatewayServerOptions): Promise
         owned.push(resource);
         return resource;
       },
-      close: () => closeAll(owned),
+      // The server first, so nothing it still serves loses a dependency; then the rest, newest first.
+      close: () => closeAll([...owned.splice(0), server]),
     };
   } catch (error) {
     await closeAll(owned).catch(() => undefined);
