@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +19,8 @@ import {
   type LocalServer,
   startLocalServer,
 } from '../../dev/local-server';
+import type * as DevProviderModule from '../../dev/oidc-dev-provider';
+import type { DevProvider } from '../../dev/oidc-dev-provider';
 import type * as CreateGatewayModule from '../../functions/gateway/create-gateway';
 import type { GatewayDependencies } from '../../functions/gateway/create-gateway';
 import type * as LoggerModule from '../../functions/gateway/observability/logger';
@@ -28,6 +31,8 @@ import type * as DynamoDbSessionStoreModule from '../../functions/gateway/sessio
 import type { WireOptions } from '../../functions/gateway/wiring';
 import { captureOutput } from './capture-output';
 import { type FakeSecretsManager, startFakeSecretsManager } from './fake-secrets-manager';
+import { type RawResponse, send } from './http-request';
+import { freePort } from './login-client';
 import type { RedisProcess } from './redis-process';
 import type * as TestGatewayModule from './test-gateway';
 
@@ -57,6 +62,9 @@ export type Closable =
 export type Own = <T extends Closable>(resource: T) => T;
 
 const closeOne = async (resource: Closable): Promise<void> => {
+  // A node:http server: its kept-alive connections would hold it (and jest) open.
+  if ('closeAllConnections' in resource && typeof resource.closeAllConnections === 'function')
+    resource.closeAllConnections();
   if ('close' in resource) await resource.close();
   else if ('stop' in resource) await resource.stop();
   else if ('disconnect' in resource) resource.disconnect();
@@ -151,8 +159,37 @@ export interface GatewayServer {
   sessionClient(): DynamoDBDocumentClient;
   /** Registers something the test started, to be closed with the server; returns it. */
   own<T extends Closable>(resource: T): T;
+  /** GET `path`: the answer and how long it took, in ms. */
+  timed(path: string): Promise<RawResponse & { ms: number }>;
+  /** GET `path` every 200 ms until `done` holds or `withinMs` has passed: the last answer. */
+  poll(
+    path: string,
+    done: (response: RawResponse) => boolean,
+    withinMs: number,
+  ): Promise<RawResponse>;
   close(): Promise<void>;
 }
+
+const requests = (url: () => string) => ({
+  timed: async (path: string): Promise<RawResponse & { ms: number }> => {
+    const started = performance.now();
+    const response = await send(url(), { path });
+    return { ...response, ms: performance.now() - started };
+  },
+  poll: async (
+    path: string,
+    done: (response: RawResponse) => boolean,
+    withinMs: number,
+  ): Promise<RawResponse> => {
+    const deadline = performance.now() + withinMs;
+    let response = await send(url(), { path });
+    while (!done(response) && performance.now() < deadline) {
+      await sleep(200);
+      response = await send(url(), { path });
+    }
+    return response;
+  },
+});
 
 const RATE_LIMIT_WIRING = '../../functions/gateway/ratelimit/rate-limit-wiring';
 
@@ -271,6 +308,7 @@ export const startGatewayServer = async (options: GatewayServerOptions): Promise
         owned.push(resource);
         return resource;
       },
+      ...requests(() => url),
       // The server first, so nothing it still serves loses a dependency; then the rest, newest first.
       close: () => closeAll([...owned.splice(0), server]),
     };
@@ -289,20 +327,24 @@ export interface CapturedOutput {
   logs(): Record<string, unknown>[];
   /** The EMF documents (they have an `_aws` member): the metrics as CloudWatch receives them. */
   emf(): Record<string, unknown>[];
+  /** The log lines with this message. */
+  logLines(message: string): Record<string, unknown>[];
+  /** The EMF documents that carry this metric. */
+  emfWith(metric: string): Record<string, unknown>[];
 }
 
-const capturedOutput = (current: () => ReturnType<typeof captureOutput>): CapturedOutput => ({
-  text: () => current().text(),
-  json: () => current().json(),
-  logs: () =>
-    current()
-      .json()
-      .filter((line) => typeof line.level === 'string'),
-  emf: () =>
-    current()
-      .json()
-      .filter((line) => typeof line._aws === 'object'),
-});
+const capturedOutput = (current: () => ReturnType<typeof captureOutput>): CapturedOutput => {
+  const json = () => current().json();
+  const emf = () => json().filter((line) => typeof line._aws === 'object');
+  return {
+    text: () => current().text(),
+    json,
+    logs: () => json().filter((line) => typeof line.level === 'string'),
+    emf,
+    logLines: (message) => json().filter((line) => line.message === message),
+    emfWith: (metric) => emf().filter((doc) => metric in doc),
+  };
+};
 
 /** What `useGatewayServer` gives a test file: the server of the current file, and its output. */
 export interface UsedGatewayServer extends Omit<GatewayServer, 'close'> {
@@ -363,11 +405,38 @@ export const useGatewayServer = (
     },
     sessionClient: () => started().sessionClient(),
     own: (resource) => started().own(resource),
+    ...requests(() => started().url),
     output: capturedOutput(() => {
       if (!capture) throw new Error('output is captured inside tests only');
       return capture;
     }),
   };
+};
+
+/**
+ * The development OpenID provider for a gateway still to start: a free port is picked for the
+ * gateway first, because the provider must know the callback origin (`http://localhost:<port>`).
+ * Start the gateway with `port` and `urlHost: 'localhost'`.
+ */
+export const startLoginProvider = async (
+  own: Own,
+  clientId: string,
+  clientSecret: string,
+): Promise<{ provider: DevProvider; port: number }> => {
+  const port = await freePort();
+  // Loaded here: oidc-provider is large, and most suites have no login.
+  const { startDevProvider } = jest.requireActual<typeof DevProviderModule>(
+    '../../dev/oidc-dev-provider',
+  );
+  const provider = own(
+    await startDevProvider({
+      port: 0,
+      clientId,
+      clientSecret,
+      gatewayOrigins: [`http://localhost:${port}`],
+    }),
+  );
+  return { provider, port };
 };
 
 /**
@@ -484,6 +553,35 @@ export const spawnNpmStart = async (
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       await exited;
+    },
+  };
+};
+
+/**
+ * The jest lifecycle of `npm start` as a process: `setup` (given `own`, for what it starts first:
+ * a private redis-server, a certificate folder) returns the process's environment in `beforeAll`;
+ * `afterAll` stops the process, then everything `own` registered.
+ */
+export const useNpmStart = (
+  setup: (own: Own) => Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>,
+  timeoutMs = 40_000,
+): { output(): string } => {
+  let started: NpmStartProcess | undefined;
+  const owned: Closable[] = [];
+  beforeAll(async () => {
+    const own: Own = (resource) => {
+      owned.push(resource);
+      return resource;
+    };
+    started = await spawnNpmStart(await setup(own));
+  }, timeoutMs);
+  afterAll(async () => {
+    await closeAll([...owned, ...(started ? [started] : [])]);
+  }, timeoutMs);
+  return {
+    output: () => {
+      if (!started) throw new Error('npm start is not running (read it inside a test)');
+      return started.output();
     },
   };
 };

@@ -57,12 +57,7 @@ describe('Integration: local server -> gateway -> loopback upstream', () => {
 
   const gateway = useGatewayServer(async (own) => {
     upstream = await startUpstream();
-    own({
-      close: () => {
-        upstream.server.closeAllConnections();
-        upstream.server.close();
-      },
-    });
+    own(upstream.server);
     const config = configFrom(
       `
 routes:

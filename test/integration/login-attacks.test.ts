@@ -1,14 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type DevProvider, startDevProvider } from '../../dev/oidc-dev-provider';
-import { useGatewayServer } from '../helpers/gateway-server';
+import type { DevProvider } from '../../dev/oidc-dev-provider';
+import { startLoginProvider, useGatewayServer } from '../helpers/gateway-server';
 import type { RawResponse } from '../helpers/http-request';
-import {
-  Browser,
-  freePort,
-  locationOf,
-  setCookiesOf,
-  signInAtProvider,
-} from '../helpers/login-client';
+import { Browser, locationOf, setCookiesOf, signInAtProvider } from '../helpers/login-client';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
 /**
@@ -26,15 +20,8 @@ const JSON_ACCEPT = { accept: 'application/json' };
 
 const gateway = useGatewayServer(async (own) => {
   upstream = own(await startRecordingUpstream());
-  const port = await freePort();
-  provider = own(
-    await startDevProvider({
-      port: 0,
-      clientId: 'gateway-attacks',
-      clientSecret: CLIENT_SECRET,
-      gatewayOrigins: [`http://localhost:${port}`],
-    }),
-  );
+  const login = await startLoginProvider(own, 'gateway-attacks', CLIENT_SECRET);
+  provider = login.provider;
   return {
     routeTable: `
 routes:
@@ -51,7 +38,7 @@ auth:
     sessionTable: TABLE,
     login: { clientSecret: CLIENT_SECRET },
     env: { SESSION_SECRET },
-    port,
+    port: login.port,
     urlHost: 'localhost',
   };
 });

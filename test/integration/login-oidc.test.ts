@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type DevProvider, startDevProvider } from '../../dev/oidc-dev-provider';
+import type { DevProvider } from '../../dev/oidc-dev-provider';
 import { SealedBox } from '../../functions/gateway/auth/sealed-box';
 import { sealTokens } from '../../functions/gateway/auth/token-seal';
-import { useGatewayServer } from '../helpers/gateway-server';
-import {
-  Browser,
-  freePort,
-  locationOf,
-  setCookiesOf,
-  signInAtProvider,
-} from '../helpers/login-client';
+import { startLoginProvider, useGatewayServer } from '../helpers/gateway-server';
+import { Browser, locationOf, setCookiesOf, signInAtProvider } from '../helpers/login-client';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
 /**
@@ -46,21 +40,14 @@ auth:
 
 const gateway = useGatewayServer(async (own) => {
   upstream = own(await startRecordingUpstream());
-  const port = await freePort();
-  provider = own(
-    await startDevProvider({
-      port: 0,
-      clientId: 'gateway-test',
-      clientSecret: CLIENT_SECRET,
-      gatewayOrigins: [`http://localhost:${port}`],
-    }),
-  );
+  const login = await startLoginProvider(own, 'gateway-test', CLIENT_SECRET);
+  provider = login.provider;
   return {
     routeTable: routeTable(provider.issuer),
     sessionTable: TABLE,
     login: { clientSecret: CLIENT_SECRET, tokenKey: TOKEN_KEY },
     env: { LOGIN_UPSTREAM: upstream.url, SESSION_SECRET },
-    port,
+    port: login.port,
     urlHost: 'localhost',
   };
 });

@@ -97,13 +97,8 @@ describe('Integration: the upstream proxy on undici', () => {
   const gateway = useGatewayServer(async (own) => {
     upstream = await startUpstream();
     silent = await startSilentServer();
-    own({
-      close: () => {
-        upstream.server.closeAllConnections();
-        upstream.server.close();
-        silent.close();
-      },
-    });
+    own(upstream.server);
+    own(silent);
     proxy = own(fetchUpstream());
     const config = configFrom(
       `

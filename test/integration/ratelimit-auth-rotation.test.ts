@@ -67,20 +67,14 @@ afterEach(() => {
   allOutput += output.text();
 });
 
-const logLines = (message: string) => output.json().filter((line) => line.message === message);
+const { logLines } = output;
 
-const untilLimitedAgain = async (path: string): Promise<RawResponse> => {
-  const deadline = performance.now() + RECOVERY_MS;
-  let response = await send(gateway.server.url, { path });
-  while (
-    (response.status !== 200 || response.headers['ratelimit-limit'] === undefined) &&
-    performance.now() < deadline
-  ) {
-    await sleep(200);
-    response = await send(gateway.server.url, { path });
-  }
-  return response;
-};
+const untilLimitedAgain = (path: string): Promise<RawResponse> =>
+  gateway.poll(
+    path,
+    (response) => response.status === 200 && response.headers['ratelimit-limit'] !== undefined,
+    RECOVERY_MS,
+  );
 
 describe('Integration: ElastiCache AUTH token rotation (npm start wiring, Secrets Manager fake)', () => {
   it('limits with the token read from Secrets Manager at init', async () => {

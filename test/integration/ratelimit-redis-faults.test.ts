@@ -45,28 +45,16 @@ const gateway = useGatewayServer(async (own) => {
 });
 const { output } = gateway;
 
-const timed = async (path: string): Promise<RawResponse & { ms: number }> => {
-  const started = performance.now();
-  const response = await send(gateway.server.url, { path });
-  return { ...response, ms: performance.now() - started };
-};
-
-const logLines = (message: string) => output.json().filter((line) => line.message === message);
-const emfWith = (metric: string) => output.json().filter((line) => line._aws && metric in line);
+const timed = (path: string) => gateway.timed(path);
+const { logLines, emfWith } = output;
 
 /** Calls `path` until it answers 200 with RateLimit headers (Redis decided again), or gives up. */
-const untilLimitedAgain = async (path: string): Promise<RawResponse> => {
-  const deadline = performance.now() + RECOVERY_MS;
-  let response = await send(gateway.server.url, { path });
-  while (
-    (response.status !== 200 || response.headers['ratelimit-limit'] === undefined) &&
-    performance.now() < deadline
-  ) {
-    await sleep(200);
-    response = await send(gateway.server.url, { path });
-  }
-  return response;
-};
+const untilLimitedAgain = (path: string): Promise<RawResponse> =>
+  gateway.poll(
+    path,
+    (response) => response.status === 200 && response.headers['ratelimit-limit'] !== undefined,
+    RECOVERY_MS,
+  );
 
 /** The promised behaviour while Redis cannot decide, for the failure reason it shows. */
 const expectFailingOpenAndClosed = async (reason: string): Promise<void> => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DelayingProxy, startDelayingProxy } from '../helpers/delaying-proxy';
 import { useGatewayServer } from '../helpers/gateway-server';
-import { type RawResponse, send } from '../helpers/http-request';
+import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { SHARED_REDIS } from '../helpers/redis-process';
 
@@ -41,13 +41,8 @@ const gateway = useGatewayServer(async (own) => {
 });
 const { output } = gateway;
 
-const timed = async (path: string): Promise<RawResponse & { ms: number }> => {
-  const started = performance.now();
-  const response = await send(gateway.server.url, { path });
-  return { ...response, ms: performance.now() - started };
-};
-const logLines = (message: string) => output.json().filter((line) => line.message === message);
-const emfWith = (metric: string) => output.json().filter((line) => line._aws && metric in line);
+const timed = (path: string) => gateway.timed(path);
+const { logLines, emfWith } = output;
 
 describe('Integration: npm start with a slow Redis', () => {
   it('limits normally while Redis answers within the timeout', async () => {

@@ -7,12 +7,7 @@ routes:
   - { id: users, path: "/users/{id}", methods: [GET], upstream: "http://127.0.0.1:9" }
 `;
 
-const gateway = useGatewayServer(async (own) => {
-  const saved = { ...process.env };
-  own({ close: () => (process.env = saved) });
-  delete process.env.SESSION_SECRET;
-  return { routeTable };
-});
+const gateway = useGatewayServer(async () => ({ routeTable, unset: ['SESSION_SECRET'] }));
 
 describe('Integration: readiness without a session secret', () => {
   it('reports the session secret as not configured, with 503', async () => {

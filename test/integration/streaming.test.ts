@@ -49,12 +49,7 @@ describe('Integration: RESPONSE_STREAM mode', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
   const gateway = useGatewayServer(async (own) => {
     upstream = await startUpstream();
-    own({
-      close: () => {
-        upstream.server.closeAllConnections();
-        upstream.server.close();
-      },
-    });
+    own(upstream.server);
     const config = configFrom(
       `
 routes:
