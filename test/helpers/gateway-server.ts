@@ -333,6 +333,9 @@ export interface CapturedOutput {
   emfWith(metric: string): Record<string, unknown>[];
 }
 
+/** One capture per test however many servers a file starts: a second spy would take the first's output. */
+const capturing: { current?: ReturnType<typeof captureOutput>; users: number } = { users: 0 };
+
 const capturedOutput = (current: () => ReturnType<typeof captureOutput>): CapturedOutput => {
   const json = () => current().json();
   const emf = () => json().filter((line) => typeof line._aws === 'object');
@@ -362,7 +365,6 @@ export const useGatewayServer = (
   timeoutMs = 30_000,
 ): UsedGatewayServer => {
   let gateway: GatewayServer | undefined;
-  let capture: ReturnType<typeof captureOutput> | undefined;
   const early: Closable[] = [];
   const started = (): GatewayServer => {
     if (!gateway) throw new Error('the gateway server is not started (read it inside a test)');
@@ -390,9 +392,13 @@ export const useGatewayServer = (
     gateway = undefined;
   }, timeoutMs);
   beforeEach(() => {
-    capture = captureOutput();
+    if (capturing.users === 0) capturing.current = captureOutput();
+    capturing.users += 1;
   });
-  afterEach(() => capture?.restore());
+  afterEach(() => {
+    capturing.users -= 1;
+    if (capturing.users === 0) capturing.current?.restore();
+  });
   return {
     get url() {
       return started().url;
@@ -407,8 +413,8 @@ export const useGatewayServer = (
     own: (resource) => started().own(resource),
     ...requests(() => started().url),
     output: capturedOutput(() => {
-      if (!capture) throw new Error('output is captured inside tests only');
-      return capture;
+      if (!capturing.current) throw new Error('output is captured inside tests only');
+      return capturing.current;
     }),
   };
 };
