@@ -23,7 +23,7 @@ import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { GATEWAY_BUNDLE_AWS_SDK, gatewayEsbuildOptions } from '../lib/constructs/gateway-bundling';
 import { helpIfAsked } from '../scripts/cli-help';
-import { LAMBDA_NODE_MAJOR, lambdaNode } from '../test/helpers/lambda-node';
+import { LAMBDA_NODE_MAJOR, lambdaNode, lambdaRuntimeEnv } from '../test/helpers/lambda-node';
 import { bundleParts, bundles, kb } from './cold-start/bundle-sizes';
 import { profileByPackage } from './cold-start/profile-summary';
 import { addRouteTable, ROUTE_TABLE_PATH } from './cold-start/route-table';
@@ -99,17 +99,7 @@ const node = (() => {
 })();
 
 const environment = (taskDir: string): Record<string, string> => ({
-  PATH: process.env.PATH ?? '',
-  TZ: ':UTC',
-  // What the Lambda runtime sets.
-  LAMBDA_TASK_ROOT: taskDir,
-  AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${LAMBDA_NODE_MAJOR}.x`,
-  AWS_LAMBDA_FUNCTION_NAME: 'gateway',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
+  ...lambdaRuntimeEnv(taskDir),
   NODE_PATH: runtimeNodePath,
   // What lib/constructs/gateway-function.ts and lib/gateway-stack.ts set.
   NODE_OPTIONS: '--enable-source-maps',

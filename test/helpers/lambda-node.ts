@@ -7,6 +7,23 @@ import { join } from 'node:path';
 export const LAMBDA_NODE_MAJOR = 24;
 
 /**
+ * What the Lambda runtime sets in a function's environment itself (region and credentials as
+ * `sam local` takes them from --region and the profile; local values, the dependencies are local).
+ */
+export const lambdaRuntimeEnv = (taskDir: string): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  TZ: ':UTC',
+  LAMBDA_TASK_ROOT: taskDir,
+  AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${LAMBDA_NODE_MAJOR}.x`,
+  AWS_LAMBDA_FUNCTION_NAME: 'gateway',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+});
+
+/**
  * The path of a Node.js 24 binary, as `.ci/run` provides it (`LAMBDA_NODE`), else from the same
  * cache folder, installed there from the `node@24` registry package when missing.
  */

@@ -1,7 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 
 /** The machine's Redis, which CI makes sure answers. */
@@ -96,3 +100,45 @@ export class RedisProcess {
     admin.disconnect();
   }
 }
+
+export interface TlsRedis {
+  /** The TLS port; the plain port (`redis.port`) stays open and requires the password too. */
+  readonly tlsPort: number;
+  /** The test CA's certificate, for `NODE_EXTRA_CA_CERTS`: certificates are verified. */
+  readonly caFile: string;
+  /** Stops the server and removes the certificates. */
+  close(): Promise<void>;
+}
+
+/**
+ * `redis` started as ElastiCache runs with in-transit encryption and an AUTH token: a TLS port
+ * whose certificate (for 127.0.0.1 and localhost) a fresh CA signed, and `password`.
+ */
+export const startTlsRedis = async (redis: RedisProcess, password: string): Promise<TlsRedis> => {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
+  const openssl = (...args: string[]) => promisify(execFile)('openssl', args, { cwd: dir });
+  try {
+    writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    // biome-ignore format: one openssl invocation per line reads best
+    await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=gateway-test-ca');
+    // biome-ignore format: as above
+    await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
+    // biome-ignore format: as above
+    await openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-out', 'server.crt', '-extfile', 'san.cnf');
+    const tlsPort = await freePort();
+    // biome-ignore format: option and value pairs
+    await redis.start(undefined, ['--tls-port', String(tlsPort), '--tls-cert-file', join(dir, 'server.crt'), '--tls-key-file', join(dir, 'server.key'), '--tls-ca-cert-file', join(dir, 'ca.crt'), '--tls-auth-clients', 'no'], password);
+    return {
+      tlsPort,
+      caFile: join(dir, 'ca.crt'),
+      close: async () => {
+        await redis.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+};

@@ -31,7 +31,7 @@ import { compiledRouteTableFile } from '../../lib/constructs/gateway-route-table
 import { GatewayStack } from '../../lib/gateway-stack';
 import { SessionAdmin } from '../../scripts/session-admin';
 import { functionUrlEvent } from '../helpers/function-url-event';
-import { LAMBDA_NODE_MAJOR, lambdaNode } from '../helpers/lambda-node';
+import { LAMBDA_NODE_MAJOR, lambdaNode, lambdaRuntimeEnv } from '../helpers/lambda-node';
 import { recordChildOutput } from '../helpers/log-capture';
 
 const run = promisify(execFile);
@@ -230,21 +230,12 @@ const invoke = async (
   const table = envVars.Parameters.SESSION_TABLE ?? 'gateway-sessions';
   await createSessionTable(dynamo.endpoint, table);
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    TZ: ':UTC',
-    LAMBDA_TASK_ROOT: dir,
-    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${LAMBDA_NODE_MAJOR}.x`,
-    AWS_LAMBDA_FUNCTION_NAME: 'gateway',
-    _HANDLER: 'index.handler',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    ...(options.nodePath ? { NODE_PATH: options.nodePath } : {}),
     ...functionEnv[mode],
     ...envVars.Parameters,
-    // What the Lambda runtime (and `sam local`, from --region and the profile) sets itself.
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // The function cannot set these (reserved names): the runtime's own win.
+    ...lambdaRuntimeEnv(dir),
+    _HANDLER: 'index.handler',
+    ...(options.nodePath ? { NODE_PATH: options.nodePath } : {}),
     // env.json points at the host from inside SAM's container; here the dependencies are local.
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     REDIS_HOST: '127.0.0.1',

@@ -11,9 +11,8 @@ import type {
   RotationEvent,
   RotationStep,
 } from '../../functions/cache-auth-rotation/rotation-steps';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
-import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
+import type { FakeSecretsManager } from '../helpers/fake-secrets-manager';
+import { startRedisWithSecretAuth, useGatewayServer } from '../helpers/gateway-server';
 import { type RawResponse, send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
@@ -47,11 +46,8 @@ const redis = new RedisProcess();
 const elastiCache = mockClient(ElastiCacheClient);
 let secretsManager: FakeSecretsManager;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
 let rotationHandler: (event: RotationEvent, context: Context) => Promise<void>;
-let output: ReturnType<typeof captureOutput>;
 const modifications: string[] = [];
-const savedEnv = { ...process.env };
 
 /** A connection with `token`: resolves true when the server accepts it. */
 const accepts = async (token: string): Promise<boolean> => {
@@ -89,12 +85,17 @@ const context = { getRemainingTimeInMillis: () => 600_000 } as unknown as Contex
 const step = (token: string, name: RotationStep) =>
   rotationHandler({ SecretId: SECRET_ID, ClientRequestToken: token, Step: name }, context);
 
-beforeAll(async () => {
-  Object.assign(process.env, AWS_ENV);
-  await redis.start(undefined, [], OLD_TOKEN);
-  secretsManager = await startFakeSecretsManager();
-  secretsManager.set(SECRET_ID, OLD_TOKEN);
-  upstream = await startRecordingUpstream();
+const gateway = useGatewayServer(async (own) => {
+  const party = await startRedisWithSecretAuth(own, {
+    redis,
+    secretId: SECRET_ID,
+    token: OLD_TOKEN,
+    refreshMs: 500,
+    awsEnv: AWS_ENV,
+  });
+  secretsManager = party.secretsManager;
+  upstream = own(await startRecordingUpstream());
+  own({ close: () => elastiCache.restore() });
   elastiCache.on(DescribeReplicationGroupsCommand).resolves({
     ReplicationGroups: [{ ReplicationGroupId: GROUP_ID, Status: 'available' }],
   });
@@ -121,16 +122,11 @@ beforeAll(async () => {
     return {};
   });
 
-  const env: Record<string, string> = {
-    ...AWS_ENV,
-    UP: upstream.url,
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    REDIS_AUTH_SECRET_ARN: SECRET_ID,
-    REDIS_AUTH_REFRESH_INTERVAL_MS: '500',
-    REDIS_COMMAND_TIMEOUT_MS: '100',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
-  };
-  gateway = await startEnvGateway(routeTable, env);
+  return { routeTable, env: { ...party.env, UP: upstream.url } };
+});
+const { output } = gateway;
+
+beforeAll(async () => {
   // The rotation function's own environment, as its construct sets it.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
@@ -140,21 +136,7 @@ beforeAll(async () => {
     REDIS_TLS: 'false',
   });
   ({ handler: rotationHandler } = await import('../../functions/cache-auth-rotation/handler'));
-}, 30_000);
-
-afterAll(async () => {
-  elastiCache.restore();
-  await gateway?.close();
-  await upstream?.close();
-  await secretsManager?.close();
-  await redis.stop();
-  process.env = savedEnv;
 });
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 const limited = (): Promise<RawResponse> => send(gateway.server.url, { path: '/limited' });
 

@@ -1,37 +1,21 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type DemoUpstream, startDemoUpstream } from '../../dev/demo-upstream';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { loadConfig } from '../../functions/gateway/loader/load-config';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
-import { captureOutput } from '../helpers/capture-output';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 
 /** What `npm start` serves: the shipped config/gateway.yml against the demo upstream. */
 describe('Integration: the npm start demo', () => {
   let demo: DemoUpstream;
-  let gateway: LocalServer;
-  let output: ReturnType<typeof captureOutput>;
-
-  beforeAll(async () => {
-    demo = await startDemoUpstream();
-    const handler = createGateway({
-      config: loadConfig('config/gateway.yml', { DEMO_UPSTREAM_URL: demo.url }),
-      upstream: fetchUpstream(),
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-    });
-    gateway = await startLocalServer(handler);
+  const gateway = useGatewayServer(async (own) => {
+    demo = own(await startDemoUpstream());
+    return {
+      parts: {
+        config: loadConfig('config/gateway.yml', { DEMO_UPSTREAM_URL: demo.url }),
+        upstream: fetchUpstream(),
+      },
+    };
   });
-  afterAll(async () => {
-    await gateway.close();
-    await demo.close();
-  });
-  beforeEach(() => {
-    output = captureOutput();
-  });
-  afterEach(() => output.restore());
 
   it('proxies the public demo route with security headers and a correlation id', async () => {
     const response = await send(gateway.url, { path: '/demo/hello' });

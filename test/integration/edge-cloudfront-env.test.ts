@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
@@ -18,24 +17,13 @@ routes:
 `;
 
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
-
-beforeAll(async () => {
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    UP: upstream.url,
-    GATEWAY_CLIENT_ADDRESS: 'cloudfront-viewer-address',
-  });
+const gateway = useGatewayServer(async (own) => {
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    env: { UP: upstream.url, GATEWAY_CLIENT_ADDRESS: 'cloudfront-viewer-address' },
+  };
 });
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 const viaCloudFront = (viewer: string, viewerAuthorization?: string) =>
   send(gateway.server.url, {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
@@ -16,21 +15,10 @@ routes:
 `;
 
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
-
-beforeAll(async () => {
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, { UP: upstream.url });
+const gateway = useGatewayServer(async (own) => {
+  upstream = own(await startRecordingUpstream());
+  return { routeTable, env: { UP: upstream.url } };
 });
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 describe('Integration: npm start called directly with CloudFront headers', () => {
   it('neither picks its rate-limit bucket nor forges the Authorization the upstream sees', async () => {

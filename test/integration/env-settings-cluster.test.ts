@@ -1,7 +1,6 @@
 import { Cluster } from 'ioredis';
 import { bucketKey } from '../../functions/gateway/ratelimit/bucket-key';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisCluster } from '../helpers/redis-cluster';
@@ -18,30 +17,19 @@ routes:
 
 const cluster = new RedisCluster();
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
-
-beforeAll(async () => {
-  await cluster.start();
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    CLUSTER_TEST_UPSTREAM: upstream.url,
-    REDIS_HOST: cluster.seed.host,
-    REDIS_PORT: String(cluster.seed.port),
-    REDIS_CLUSTER: 'true',
-  });
+const gateway = useGatewayServer(async (own) => {
+  await own(cluster).start();
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    env: {
+      CLUSTER_TEST_UPSTREAM: upstream.url,
+      REDIS_HOST: cluster.seed.host,
+      REDIS_PORT: String(cluster.seed.port),
+      REDIS_CLUSTER: 'true',
+    },
+  };
 }, 60_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await upstream?.close();
-  await cluster.stop();
-});
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 describe('Integration: REDIS_CLUSTER through wireGatewayFromEnv and the local server', () => {
   it('keeps the bucket in the cluster and limits from it', async () => {

@@ -1,15 +1,7 @@
 import { Redis } from 'ioredis';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
-import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { SessionAdmin } from '../../scripts/session-admin';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { startGatewayServer, useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
@@ -31,54 +23,33 @@ routes:
   - { id: me, path: /me, methods: [GET], upstream: "\${ENV_SETTINGS_UPSTREAM}", rate_limit: { capacity: 1, refill_per_second: 0.01, scope: user } }
 `;
 
-let dynamo: LocalDynamoDb;
 let redis: RedisProcess;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let adminClient: ReturnType<typeof createDocumentClient>;
-let output: ReturnType<typeof captureOutput>;
-
-beforeAll(async () => {
-  // For the test's own session admin client (dynalite checks no credentials).
-  Object.assign(process.env, LOCAL_AWS_ENV);
-  dynamo = await startLocalDynamoDb();
-  await createSessionTable(dynamo.endpoint, TABLE);
-  redis = new RedisProcess();
+const gateway = useGatewayServer(async (own) => {
+  redis = own(new RedisProcess());
   await redis.start(undefined, [], REDIS_PASSWORD);
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    ...LOCAL_AWS_ENV,
-    ENV_SETTINGS_UPSTREAM: upstream.url,
-    POWERTOOLS_SERVICE_NAME: SERVICE,
-    POWERTOOLS_METRICS_NAMESPACE: NAMESPACE,
-    SESSION_SECRET: CURRENT_SECRET,
-    SESSION_SECRET_PREVIOUS: PREVIOUS_SECRET,
-    SESSION_TABLE: TABLE,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    REDIS_HOST: '127.0.0.1',
-    REDIS_PORT: String(redis.port),
-    REDIS_TLS: 'false',
-    REDIS_PASSWORD,
-  });
-  adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
-}, 30_000);
-
-afterAll(async () => {
-  adminClient?.destroy();
-  await gateway?.close();
-  await upstream?.close();
-  await redis?.stop();
-  await dynamo?.close();
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    sessionTable: TABLE,
+    env: {
+      ENV_SETTINGS_UPSTREAM: upstream.url,
+      POWERTOOLS_SERVICE_NAME: SERVICE,
+      POWERTOOLS_METRICS_NAMESPACE: NAMESPACE,
+      SESSION_SECRET: CURRENT_SECRET,
+      SESSION_SECRET_PREVIOUS: PREVIOUS_SECRET,
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(redis.port),
+      REDIS_TLS: 'false',
+      REDIS_PASSWORD,
+    },
+  };
 });
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const { output } = gateway;
 
 /** A session in the table, its cookie signed with `secret`. */
 const cookieSignedWith = async (secret: string, userId: string): Promise<string> => {
-  const admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([secret]));
+  const admin = new SessionAdmin(gateway.sessionClient(), TABLE, new SessionSigner([secret]));
   const { token } = await admin.create({ userId, ttlSeconds: 600 });
   return `session_token=${token}`;
 };
@@ -135,11 +106,14 @@ describe('Integration: environment settings through wireGatewayFromEnv and the l
     '%s: a value that is not a whole number of milliseconds fails the init, naming the setting',
     async (name) => {
       await expect(
-        startEnvGateway(routeTable, {
-          ENV_SETTINGS_UPSTREAM: upstream.url,
-          REDIS_HOST: '127.0.0.1',
-          REDIS_PORT: String(redis.port),
-          [name]: 'soon',
+        startGatewayServer({
+          routeTable,
+          env: {
+            ENV_SETTINGS_UPSTREAM: upstream.url,
+            REDIS_HOST: '127.0.0.1',
+            REDIS_PORT: String(redis.port),
+            [name]: 'soon',
+          },
         }),
       ).rejects.toThrow(
         `${name} must be a whole number of milliseconds between 1 and 60000, got "soon"`,

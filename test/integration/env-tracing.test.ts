@@ -1,5 +1,5 @@
 import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { startGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
@@ -18,10 +18,11 @@ describe('Integration: GATEWAY_TRACING through wireGatewayFromEnv and the local 
   it('active off Lambda: requests are answered and the tracer reports no missing context', async () => {
     const upstream = await startRecordingUpstream();
     const output = captureOutput();
-    const gateway = await startEnvGateway(routeTable, {
-      TRACING_UPSTREAM: upstream.url,
-      GATEWAY_TRACING: 'active',
+    const gateway = await startGatewayServer({
+      routeTable,
+      env: { TRACING_UPSTREAM: upstream.url, GATEWAY_TRACING: 'active' },
     });
+    gateway.own(upstream);
     try {
       const answers = await Promise.all(
         Array.from({ length: 5 }, () => send(gateway.server.url, { path: '/hello' })),
@@ -31,15 +32,14 @@ describe('Integration: GATEWAY_TRACING through wireGatewayFromEnv and the local 
     } finally {
       output.restore();
       await gateway.close();
-      await upstream.close();
     }
   });
 
   it('refuses an unknown value at startup, naming the variable', async () => {
     await expect(
-      startEnvGateway(routeTable, {
-        TRACING_UPSTREAM: 'http://127.0.0.1:9',
-        GATEWAY_TRACING: 'on',
+      startGatewayServer({
+        routeTable,
+        env: { TRACING_UPSTREAM: 'http://127.0.0.1:9', GATEWAY_TRACING: 'on' },
       }),
     ).rejects.toThrow('GATEWAY_TRACING must be one of active, off, got "on"');
   });

@@ -1,15 +1,11 @@
 import '../../dev/awslambda-shim';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import * as fc from 'fast-check';
 import { lambdaContext } from '../../dev/lambda-context';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
 import type { GatewayConfig, RouteConfig } from '../../functions/gateway/config/schema';
 import { createGateway } from '../../functions/gateway/create-gateway';
 import type { FunctionUrlEvent } from '../../functions/gateway/http/types';
@@ -17,6 +13,7 @@ import { loggerOptions } from '../../functions/gateway/observability/logger';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
 import { captureOutput } from '../helpers/capture-output';
 import { functionUrlEvent } from '../helpers/function-url-event';
+import { useGatewayServer } from '../helpers/gateway-server';
 import {
   headers as hostileHeaders,
   pathSegment,
@@ -368,40 +365,20 @@ routes:
 
 describe('Integration: header hygiene through wireGatewayFromEnv and the local server', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
-  let gateway: LocalServer;
-  let output: ReturnType<typeof captureOutput>;
-  let dir: string;
-  const saved = { ...process.env };
-
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    dir = mkdtempSync(join(tmpdir(), 'header-hygiene-'));
-    const file = join(dir, 'gateway.yml');
-    writeFileSync(
-      file,
-      `
+  const gateway = useGatewayServer(async (own) => {
+    upstream = own(await startUpstream());
+    return {
+      routeTable: `
 routes:
   - { id: svc, path: "/svc/*", methods: [GET, POST], upstream: "\${HYGIENE_UPSTREAM}/base/", strip_prefix: /svc, auth_required: false, timeout_ms: 2000 }
 `,
-    );
-    Object.assign(process.env, { GATEWAY_CONFIG: file, HYGIENE_UPSTREAM: upstream.url });
-    for (const name of ['SESSION_SECRET', 'REDIS_URL', 'REDIS_HOST']) delete process.env[name];
-    output = captureOutput();
-    const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    gateway = await startLocalServer(await wireGatewayFromEnv());
-    output.restore();
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-    rmSync(dir, { recursive: true, force: true });
-    process.env = saved;
+      env: { HYGIENE_UPSTREAM: upstream.url },
+      unset: ['SESSION_SECRET', 'REDIS_URL', 'REDIS_HOST'],
+    };
   });
   beforeEach(() => {
-    output = captureOutput();
     upstream.seen.length = 0;
   });
-  afterEach(() => output.restore());
 
   it('strips raw-cased identity headers and Expect sent over real HTTP', async () => {
     const response = await send(gateway.url, {
@@ -462,37 +439,17 @@ routes:
 
 describe('Integration: header hygiene on streamed answers (RESPONSE_STREAM mode)', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
-  let gateway: LocalServer;
-  let proxy: ReturnType<typeof fetchUpstream>;
-  let output: ReturnType<typeof captureOutput>;
-
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    proxy = fetchUpstream();
-    const handler = createGateway({
-      config: configFrom(
-        `
+  const gateway = useGatewayServer(async (own) => {
+    upstream = own(await startUpstream());
+    const config = configFrom(
+      `
 routes:
   - { id: live, path: "/live/*", methods: [GET], upstream: "\${UP}/base/", strip_prefix: /live, auth_required: false, stream: true, timeout_ms: 2000 }
 `,
-        { UP: upstream.url },
-      ),
-      upstream: proxy,
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-      streaming: true,
-    });
-    gateway = await startLocalServer(handler as never);
+      { UP: upstream.url },
+    );
+    return { parts: { config, upstream: own(fetchUpstream()), streaming: true } };
   });
-  afterAll(async () => {
-    await gateway.close();
-    await proxy.close();
-    await upstream.close();
-  });
-  beforeEach(() => {
-    output = captureOutput();
-  });
-  afterEach(() => output.restore());
 
   it('rewrites Location and drops a tossed session cookie and RateLimit headers', async () => {
     const redirect = await send(gateway.url, { path: '/live/redirect-internal' });

@@ -1,13 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { FUNCTION_URL_PAYLOAD_LIMIT_BYTES } from '../../functions/gateway/http/limits';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
-import { captureOutput } from '../helpers/capture-output';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { configFrom } from '../helpers/test-gateway';
 
@@ -59,11 +55,10 @@ const startUpstream = async (): Promise<{ server: Server; url: string; seen: See
 
 describe('Integration: local server -> gateway -> loopback upstream', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
-  let gateway: LocalServer;
-  let output: ReturnType<typeof captureOutput>;
 
-  beforeAll(async () => {
+  const gateway = useGatewayServer(async (own) => {
     upstream = await startUpstream();
+    own(upstream.server);
     const config = configFrom(
       `
 routes:
@@ -72,26 +67,12 @@ routes:
 `,
       { UP: upstream.url },
     );
-    const handler = createGateway({
-      config,
-      upstream: fetchUpstream(),
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-    });
-    gateway = await startLocalServer(handler);
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    upstream.server.closeAllConnections();
-    upstream.server.close();
+    return { parts: { config, upstream: fetchUpstream() } };
   });
 
   beforeEach(() => {
-    output = captureOutput();
     upstream.seen.length = 0;
   });
-  afterEach(() => output.restore());
 
   it('forwards the raw path and query and returns status, headers and body', async () => {
     const response = await send(gateway.url, { path: '/svc/items/a%20b?q=x%2By&flag&q=2' });

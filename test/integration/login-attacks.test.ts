@@ -1,23 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
-import { type DevProvider, startDevProvider } from '../../dev/oidc-dev-provider';
-import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import type { DevProvider } from '../../dev/oidc-dev-provider';
+import { startLoginProvider, useGatewayServer } from '../helpers/gateway-server';
 import type { RawResponse } from '../helpers/http-request';
-import {
-  Browser,
-  freePort,
-  locationOf,
-  setCookiesOf,
-  signInAtProvider,
-} from '../helpers/login-client';
+import { Browser, locationOf, setCookiesOf, signInAtProvider } from '../helpers/login-client';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
 /**
@@ -29,30 +14,16 @@ const TABLE = 'login-attacks-sessions';
 const SESSION_SECRET = 'login-attacks-session-secret-0123456789abcdef';
 const CLIENT_SECRET = 'login-attacks-client-secret-0123456789abcdef';
 
-let dynamo: LocalDynamoDb;
 let provider: DevProvider;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let db: ReturnType<typeof createDocumentClient>;
-let output: ReturnType<typeof captureOutput>;
-let GATEWAY: string;
 const JSON_ACCEPT = { accept: 'application/json' };
 
-beforeAll(async () => {
-  Object.assign(process.env, LOCAL_AWS_ENV);
-  dynamo = await startLocalDynamoDb();
-  await createSessionTable(dynamo.endpoint, TABLE);
-  upstream = await startRecordingUpstream();
-  const port = await freePort();
-  GATEWAY = `http://localhost:${port}`;
-  provider = await startDevProvider({
-    port: 0,
-    clientId: 'gateway-attacks',
-    clientSecret: CLIENT_SECRET,
-    gatewayOrigins: [GATEWAY],
-  });
-  gateway = await startEnvGateway(
-    `
+const gateway = useGatewayServer(async (own) => {
+  upstream = own(await startRecordingUpstream());
+  const login = await startLoginProvider(own, 'gateway-attacks', CLIENT_SECRET);
+  provider = login.provider;
+  return {
+    routeTable: `
 routes:
   - { id: me, path: /me, methods: [GET], upstream: "${upstream.url}" }
 roles: { reader: [users:read], admin: ["*"] }
@@ -64,31 +35,14 @@ auth:
     role_mapping: { readers: [reader], admins: [admin] }
     rate_limit: false # many logins from one address here; the limit has its own test (login-env)
 `,
-    {
-      ...LOCAL_AWS_ENV,
-      SESSION_SECRET,
-      SESSION_TABLE: TABLE,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      OIDC_TOKEN_KEY: randomBytes(32).toString('base64'),
-    },
-    port,
-  );
-  db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
-}, 30_000);
-
-afterAll(async () => {
-  db?.destroy();
-  await gateway?.close();
-  await provider?.close();
-  await upstream?.close();
-  await dynamo?.close();
+    sessionTable: TABLE,
+    login: { clientSecret: CLIENT_SECRET },
+    env: { SESSION_SECRET },
+    port: login.port,
+    urlHost: 'localhost',
+  };
 });
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const { output } = gateway;
 
 /** Everything a login leaves that an attacker could replay. */
 const replayable = (callbackUrl: string, ...cookies: string[]): string[] => {
@@ -111,9 +65,9 @@ const startAndSignIn = async (
   returnToQuery = 'return_to=/me',
   login = 'alice',
 ) => {
-  const start = await browser.request(`${GATEWAY}/auth/login?${returnToQuery}`);
+  const start = await browser.request(`${gateway.url}/auth/login?${returnToQuery}`);
   const flowCookie = setCookiesOf(start)[0]?.value ?? '';
-  const callbackUrl = await signInAtProvider(browser, locationOf(start, GATEWAY), login, login);
+  const callbackUrl = await signInAtProvider(browser, locationOf(start, gateway.url), login, login);
   return { callbackUrl, flowCookie };
 };
 
@@ -145,7 +99,7 @@ describe('Integration: attacks on the login callback', () => {
     const attacker = new Browser();
     const { callbackUrl } = await startAndSignIn(attacker, 'return_to=/me', 'admin');
     const victim = new Browser();
-    await victim.request(`${GATEWAY}/auth/login?return_to=/me`);
+    await victim.request(`${gateway.url}/auth/login?return_to=/me`);
 
     const response = await victim.request(callbackUrl);
 
@@ -174,14 +128,14 @@ describe('Integration: attacks on the login callback', () => {
     // The flow cookie was deleted; the attacker kept a copy.
     expect(browser.cookie(callbackUrl, 'gateway_login')).toBeUndefined();
     const attacker = new Browser();
-    attacker.set(GATEWAY, 'gateway_login', flowCookie, '/auth/callback');
+    attacker.set(gateway.url, 'gateway_login', flowCookie, '/auth/callback');
 
     const replay = await attacker.request(callbackUrl);
 
     expectRefused(replay);
     expect(refusalReason()).toBe('state_replayed');
     expectNothingReplayableLogged(
-      replayable(callbackUrl, flowCookie, browser.cookie(GATEWAY, 'session_token') ?? ''),
+      replayable(callbackUrl, flowCookie, browser.cookie(gateway.url, 'session_token') ?? ''),
     );
   });
 });
@@ -225,23 +179,23 @@ describe('Integration: session fixation and logout from another site', () => {
     const attacker = new Browser();
     const { callbackUrl } = await startAndSignIn(attacker, 'return_to=/me', 'admin');
     await attacker.request(callbackUrl);
-    const planted = attacker.cookie(GATEWAY, 'session_token') ?? '';
+    const planted = attacker.cookie(gateway.url, 'session_token') ?? '';
     const victim = new Browser();
-    victim.set(GATEWAY, 'session_token', planted);
+    victim.set(gateway.url, 'session_token', planted);
 
     const { callbackUrl: victimCallback } = await startAndSignIn(victim);
     await victim.request(victimCallback);
-    const issued = victim.cookie(GATEWAY, 'session_token') ?? '';
+    const issued = victim.cookie(gateway.url, 'session_token') ?? '';
 
     expect(issued).not.toBe(planted);
     const idOf = (cookie: string) => cookie.split('.')[0];
     expect(idOf(issued)).not.toBe(idOf(planted));
-    const victimRow = await db.send(
-      new GetCommand({ TableName: TABLE, Key: { sessionId: idOf(issued) } }),
-    );
-    const plantedRow = await db.send(
-      new GetCommand({ TableName: TABLE, Key: { sessionId: idOf(planted) } }),
-    );
+    const victimRow = await gateway
+      .sessionClient()
+      .send(new GetCommand({ TableName: TABLE, Key: { sessionId: idOf(issued) } }));
+    const plantedRow = await gateway
+      .sessionClient()
+      .send(new GetCommand({ TableName: TABLE, Key: { sessionId: idOf(planted) } }));
     expect(victimRow.Item).toMatchObject({ userId: 'alice' });
     expect(plantedRow.Item).toMatchObject({ userId: 'admin' });
   });
@@ -260,8 +214,8 @@ describe('Integration: session fixation and logout from another site', () => {
     const { callbackUrl } = await startAndSignIn(browser);
     await browser.request(callbackUrl);
 
-    const logout = await browser.request(`${GATEWAY}/auth/logout`, { method, headers });
-    const me = await browser.request(`${GATEWAY}/me`, { headers: JSON_ACCEPT });
+    const logout = await browser.request(`${gateway.url}/auth/logout`, { method, headers });
+    const me = await browser.request(`${gateway.url}/me`, { headers: JSON_ACCEPT });
 
     expect(logout.status).toBe(403);
     expect(logout.json()).toMatchObject({ error: 'forbidden' });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
-import { spawnNpmStart } from '../helpers/npm-start';
+import { useNpmStart } from '../helpers/gateway-server';
 
 /**
  * A real browser (Debian's chromium, driven by playwright-core) against `npm start`: the newcomer's
@@ -23,23 +23,18 @@ if (!run) {
 
 // Skipped only where no browser is installed; never in CI, which installs it.
 (run ? describe : describe.skip)('Browser: sign in through npm start with chromium', () => {
-  let gateway: Awaited<ReturnType<typeof spawnNpmStart>>;
   let browser: Browser;
 
-  beforeAll(async () => {
-    gateway = await spawnNpmStart({
+  const gateway = useNpmStart(async (own) => {
+    browser = own(await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }));
+    return {
       GATEWAY_PORT: String(PORT),
       DYNAMODB_PORT: String(PORT + 1),
       OIDC_PORT: String(PORT + 2),
       // The production cookie flags, which Chromium keeps on http://localhost.
       COOKIE_SECURE: 'true',
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    };
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-  });
 
   it('prints the login URL, signs in through the form, follows a protected link and logs out', async () => {
     expect(gateway.output()).toContain(`${GATEWAY}/auth/login?return_to=/api/users/1`);

@@ -1,7 +1,7 @@
 import { LOCAL_AWS_ENV } from '../../dev/local-dynamodb';
 import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
 import { startForgingProvider } from '../helpers/forging-provider';
+import { startGatewayServer } from '../helpers/gateway-server';
 import { Browser, setCookiesOf } from '../helpers/login-client';
 
 /**
@@ -40,24 +40,21 @@ afterEach(() => output.restore());
 describe('Integration: login cookie settings from the environment', () => {
   it('refuses to start on Lambda with COOKIE_SECURE=false', async () => {
     await expect(
-      startEnvGateway(routeTable('https://id.example.com'), {
-        ...baseEnv,
-        COOKIE_SECURE: 'false',
-        AWS_LAMBDA_FUNCTION_NAME: 'gateway',
+      startGatewayServer({
+        routeTable: routeTable('https://id.example.com'),
+        env: { ...baseEnv, COOKIE_SECURE: 'false', AWS_LAMBDA_FUNCTION_NAME: 'gateway' },
       }),
     ).rejects.toThrow('COOKIE_SECURE=false is for local http development and is refused on Lambda');
   });
 
   it('sets Domain from COOKIE_DOMAIN and drops Secure only for local http', async () => {
-    const gateway = await startEnvGateway(routeTable(provider.issuer), {
-      ...baseEnv,
-      COOKIE_SECURE: 'false',
-      COOKIE_DOMAIN: 'example.test',
+    const gateway = await startGatewayServer({
+      routeTable: routeTable(provider.issuer),
+      env: { ...baseEnv, COOKIE_SECURE: 'false', COOKIE_DOMAIN: 'example.test' },
+      urlHost: 'localhost',
     });
     try {
-      const start = await new Browser().request(
-        `http://localhost:${new URL(gateway.server.url).port}/auth/login`,
-      );
+      const start = await new Browser().request(`${gateway.url}/auth/login`);
 
       expect(start.status).toBe(302);
       const [flow] = setCookiesOf(start);
@@ -79,12 +76,13 @@ auth:
 `;
 
   it("refuses a client past auth.oidc.rate_limit with 429, without touching the routes' buckets", async () => {
-    const gateway = await startEnvGateway(
-      limited(provider.issuer, '{ capacity: 3, refill_per_second: 0.001, scope: ip }'),
-      { ...baseEnv, COOKIE_SECURE: 'false' },
-    );
+    const gateway = await startGatewayServer({
+      routeTable: limited(provider.issuer, '{ capacity: 3, refill_per_second: 0.001, scope: ip }'),
+      env: { ...baseEnv, COOKIE_SECURE: 'false' },
+      urlHost: 'localhost',
+    });
     try {
-      const login = `http://localhost:${new URL(gateway.server.url).port}/auth/login`;
+      const login = `${gateway.url}/auth/login`;
       const answers = [];
       for (let i = 0; i < 4; i += 1) answers.push(await new Browser().request(login));
 
@@ -101,12 +99,13 @@ auth:
   });
 
   it('takes rate_limit: false to turn it off', async () => {
-    const gateway = await startEnvGateway(limited(provider.issuer, 'false'), {
-      ...baseEnv,
-      COOKIE_SECURE: 'false',
+    const gateway = await startGatewayServer({
+      routeTable: limited(provider.issuer, 'false'),
+      env: { ...baseEnv, COOKIE_SECURE: 'false' },
+      urlHost: 'localhost',
     });
     try {
-      const login = `http://localhost:${new URL(gateway.server.url).port}/auth/login`;
+      const login = `${gateway.url}/auth/login`;
       const answers = [];
       for (let i = 0; i < 5; i += 1) answers.push(await new Browser().request(login));
 

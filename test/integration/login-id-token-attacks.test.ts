@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
 import { type Claims, startForgingProvider } from '../helpers/forging-provider';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { Browser, freePort, locationOf, setCookiesOf } from '../helpers/login-client';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
@@ -20,62 +13,38 @@ const TABLE = 'login-id-token-sessions';
 const SESSION_SECRET = 'login-id-token-session-secret-0123456789abcdef';
 const CLIENT_ID = 'gateway-forged';
 
-let dynamo: LocalDynamoDb;
 let provider: Awaited<ReturnType<typeof startForgingProvider>>;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
-let GATEWAY: string;
 
-beforeAll(async () => {
-  Object.assign(process.env, LOCAL_AWS_ENV);
-  dynamo = await startLocalDynamoDb();
-  await createSessionTable(dynamo.endpoint, TABLE);
-  upstream = await startRecordingUpstream();
-  provider = await startForgingProvider(CLIENT_ID);
-  const port = await freePort();
-  GATEWAY = `http://localhost:${port}`;
-  gateway = await startEnvGateway(
-    `
+const gateway = useGatewayServer(async (own) => {
+  upstream = own(await startRecordingUpstream());
+  provider = own(await startForgingProvider(CLIENT_ID));
+  return {
+    routeTable: `
 routes:
   - { id: me, path: /me, methods: [GET], upstream: "${upstream.url}" }
 auth:
   oidc: { issuer: "${provider.issuer}", client_id: ${CLIENT_ID}, clock_skew_seconds: 30, rate_limit: false }
 `,
-    {
-      ...LOCAL_AWS_ENV,
-      SESSION_SECRET,
-      SESSION_TABLE: TABLE,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      OIDC_CLIENT_SECRET: 'login-id-token-client-secret-0123456789',
-      OIDC_TOKEN_KEY: randomBytes(32).toString('base64'),
-    },
-    port,
-  );
-}, 30_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await provider?.close();
-  await upstream?.close();
-  await dynamo?.close();
+    sessionTable: TABLE,
+    login: { clientSecret: 'login-id-token-client-secret-0123456789' },
+    env: { SESSION_SECRET },
+    port: await freePort(),
+    urlHost: 'localhost',
+  };
 });
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const { output } = gateway;
 
 /** Starts a login, lets the (forging) provider see it, and comes back with a code. */
 const callbackWithForgedToken = async () => {
   const browser = new Browser();
-  const start = await browser.request(`${GATEWAY}/auth/login?return_to=/me`);
-  const authorize = new URL(locationOf(start, GATEWAY));
+  const start = await browser.request(`${gateway.url}/auth/login?return_to=/me`);
+  const authorize = new URL(locationOf(start, gateway.url));
   await browser.request(authorize.toString());
   const state = authorize.searchParams.get('state') ?? '';
   const code = randomBytes(16).toString('base64url');
   const callback = await browser.request(
-    `${GATEWAY}/auth/callback?code=${code}&state=${encodeURIComponent(state)}`,
+    `${gateway.url}/auth/callback?code=${code}&state=${encodeURIComponent(state)}`,
   );
   return { callback, code, state, flowCookie: setCookiesOf(start)[0]?.value ?? '' };
 };

@@ -1,24 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
-import { type DevProvider, startDevProvider } from '../../dev/oidc-dev-provider';
+import type { DevProvider } from '../../dev/oidc-dev-provider';
 import { SealedBox } from '../../functions/gateway/auth/sealed-box';
 import { sealTokens } from '../../functions/gateway/auth/token-seal';
-import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
-import {
-  Browser,
-  freePort,
-  locationOf,
-  setCookiesOf,
-  signInAtProvider,
-} from '../helpers/login-client';
+import { startLoginProvider, useGatewayServer } from '../helpers/gateway-server';
+import { Browser, locationOf, setCookiesOf, signInAtProvider } from '../helpers/login-client';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
 /**
@@ -31,13 +17,8 @@ const SESSION_SECRET = 'login-oidc-session-secret-0123456789abcdef';
 const CLIENT_SECRET = 'login-oidc-client-secret-0123456789abcdef';
 const TOKEN_KEY = randomBytes(32).toString('base64url');
 
-let dynamo: LocalDynamoDb;
 let provider: DevProvider;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let db: ReturnType<typeof createDocumentClient>;
-let output: ReturnType<typeof captureOutput>;
-let GATEWAY: string;
 
 const routeTable = (issuer: string): string => `
 routes:
@@ -57,53 +38,28 @@ auth:
     rate_limit: false # many logins from one address here; the limit has its own test (login-env)
 `;
 
-beforeAll(async () => {
-  Object.assign(process.env, LOCAL_AWS_ENV);
-  dynamo = await startLocalDynamoDb();
-  await createSessionTable(dynamo.endpoint, TABLE);
-  upstream = await startRecordingUpstream();
-  const port = await freePort();
-  GATEWAY = `http://localhost:${port}`;
-  provider = await startDevProvider({
-    port: 0,
-    clientId: 'gateway-test',
-    clientSecret: CLIENT_SECRET,
-    gatewayOrigins: [GATEWAY],
-  });
-  gateway = await startEnvGateway(
-    routeTable(provider.issuer),
-    {
-      ...LOCAL_AWS_ENV,
-      LOGIN_UPSTREAM: upstream.url,
-      SESSION_SECRET,
-      SESSION_TABLE: TABLE,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      OIDC_TOKEN_KEY: TOKEN_KEY,
-    },
-    port,
-  );
-  db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
-}, 30_000);
-
-afterAll(async () => {
-  db?.destroy();
-  await gateway?.close();
-  await provider?.close();
-  await upstream?.close();
-  await dynamo?.close();
+const gateway = useGatewayServer(async (own) => {
+  upstream = own(await startRecordingUpstream());
+  const login = await startLoginProvider(own, 'gateway-test', CLIENT_SECRET);
+  provider = login.provider;
+  return {
+    routeTable: routeTable(provider.issuer),
+    sessionTable: TABLE,
+    login: { clientSecret: CLIENT_SECRET, tokenKey: TOKEN_KEY },
+    env: { LOGIN_UPSTREAM: upstream.url, SESSION_SECRET },
+    port: login.port,
+    urlHost: 'localhost',
+  };
 });
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 const sessionIdOf = (cookie: string): string => cookie.split('.')[0] ?? '';
 
 const row = async (sessionId: string): Promise<Record<string, unknown> | undefined> =>
-  (await db.send(new GetCommand({ TableName: TABLE, Key: { sessionId }, ConsistentRead: true })))
-    .Item;
+  (
+    await gateway
+      .sessionClient()
+      .send(new GetCommand({ TableName: TABLE, Key: { sessionId }, ConsistentRead: true }))
+  ).Item;
 
 /** The whole sign-in: login redirect, provider form, callback. */
 const signIn = async (
@@ -112,11 +68,11 @@ const signIn = async (
   login = 'alice',
 ): Promise<{ callback: Awaited<ReturnType<Browser['request']>>; session: string }> => {
   const start = await browser.request(
-    `${GATEWAY}/auth/login?return_to=${encodeURIComponent(returnTo)}`,
+    `${gateway.url}/auth/login?return_to=${encodeURIComponent(returnTo)}`,
   );
-  const callbackUrl = await signInAtProvider(browser, locationOf(start, GATEWAY), login, login);
+  const callbackUrl = await signInAtProvider(browser, locationOf(start, gateway.url), login, login);
   const callback = await browser.request(callbackUrl);
-  return { callback, session: browser.cookie(GATEWAY, 'session_token') ?? '' };
+  return { callback, session: browser.cookie(gateway.url, 'session_token') ?? '' };
 };
 
 describe('Integration: OpenID Connect login through the local server', () => {
@@ -124,14 +80,14 @@ describe('Integration: OpenID Connect login through the local server', () => {
     const browser = new Browser();
 
     // Login redirect: PKCE S256, state and nonce, the flow kept in a scoped cookie.
-    const start = await browser.request(`${GATEWAY}/auth/login?return_to=/api/users/1`);
+    const start = await browser.request(`${gateway.url}/auth/login?return_to=/api/users/1`);
     expect(start.status).toBe(302);
-    const authorize = new URL(locationOf(start, GATEWAY));
+    const authorize = new URL(locationOf(start, gateway.url));
     expect(authorize.origin).toBe(provider.issuer);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('state')).toEqual(expect.any(String));
     expect(authorize.searchParams.get('nonce')).toEqual(expect.any(String));
-    expect(authorize.searchParams.get('redirect_uri')).toBe(`${GATEWAY}/auth/callback`);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${gateway.url}/auth/callback`);
     const [flow] = setCookiesOf(start);
     expect(flow?.name).toBe('gateway_login');
     expect(Object.fromEntries(flow?.attributes ?? [])).toMatchObject({
@@ -164,14 +120,14 @@ describe('Integration: OpenID Connect login through the local server', () => {
 
     // The protected route, with the user headers upstream.
     const seenBefore = upstream.seen.length;
-    const protectedPage = await browser.request(`${GATEWAY}/api/users/1`);
+    const protectedPage = await browser.request(`${gateway.url}/api/users/1`);
     expect(protectedPage.status).toBe(200);
     expect(upstream.seen[seenBefore]?.headers).toMatchObject({
       'x-user-id': 'alice',
       'x-user-roles': 'reader',
     });
 
-    const userinfo = await browser.request(`${GATEWAY}/auth/userinfo`);
+    const userinfo = await browser.request(`${gateway.url}/auth/userinfo`);
     expect(userinfo.status).toBe(200);
     expect(userinfo.json()).toEqual({
       user_id: 'alice',
@@ -181,15 +137,15 @@ describe('Integration: OpenID Connect login through the local server', () => {
     });
 
     // Logout: revoked, cookie cleared, on to the provider's end_session_endpoint.
-    const logout = await browser.request(`${GATEWAY}/auth/logout`, {
+    const logout = await browser.request(`${gateway.url}/auth/logout`, {
       method: 'POST',
-      headers: { origin: GATEWAY, 'sec-fetch-site': 'same-origin' },
+      headers: { origin: gateway.url, 'sec-fetch-site': 'same-origin' },
     });
     expect(logout.status).toBe(302);
-    const endSession = new URL(locationOf(logout, GATEWAY));
+    const endSession = new URL(locationOf(logout, gateway.url));
     expect(endSession.origin).toBe(provider.issuer);
     expect(endSession.searchParams.get('id_token_hint')).toEqual(expect.any(String));
-    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${GATEWAY}/`);
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${gateway.url}/`);
     expect(
       setCookiesOf(logout)
         .find((c) => c.name === 'session_token')
@@ -199,20 +155,24 @@ describe('Integration: OpenID Connect login through the local server', () => {
 
     // The same cookie afterwards: 401 (this container dropped its cache entry at logout).
     const headers = { cookie: `session_token=${cookie}`, accept: 'application/json' };
-    const after = await new Browser().request(`${GATEWAY}/api/users/1`, { headers });
+    const after = await new Browser().request(`${gateway.url}/api/users/1`, { headers });
     expect(after.status).toBe(401);
-    expect((await new Browser().request(`${GATEWAY}/auth/userinfo`, { headers })).status).toBe(401);
+    expect((await new Browser().request(`${gateway.url}/auth/userinfo`, { headers })).status).toBe(
+      401,
+    );
   });
 
   it('sends a browser without a session to the login page, and keeps 401 JSON for API calls', async () => {
     const browser = new Browser();
     const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
-    const page = await browser.request(`${GATEWAY}/api/users/7?tab=a`, {
+    const page = await browser.request(`${gateway.url}/api/users/7?tab=a`, {
       headers: { accept: html },
     });
-    const api = await browser.request(`${GATEWAY}/api/users/7`, { headers: { accept: '*/*' } });
-    const optedOut = await browser.request(`${GATEWAY}/api/quiet`, { headers: { accept: html } });
+    const api = await browser.request(`${gateway.url}/api/users/7`, { headers: { accept: '*/*' } });
+    const optedOut = await browser.request(`${gateway.url}/api/quiet`, {
+      headers: { accept: html },
+    });
 
     expect(page.status).toBe(302);
     expect(page.headers.location).toBe('/auth/login?return_to=%2Fapi%2Fusers%2F7%3Ftab%3Da');
@@ -227,7 +187,7 @@ describe('Integration: OpenID Connect login through the local server', () => {
     const sessionId = sessionIdOf(session);
 
     const seenBefore = upstream.seen.length;
-    const first = await browser.request(`${GATEWAY}/api/token`, {
+    const first = await browser.request(`${gateway.url}/api/token`, {
       headers: { authorization: 'Bearer client-supplied' },
     });
     expect(first.status).toBe(200);
@@ -236,7 +196,7 @@ describe('Integration: OpenID Connect login through the local server', () => {
     expect(original).not.toBe('Bearer client-supplied');
 
     // The access token expires (as the provider's clock would have it).
-    await db.send(
+    await gateway.sessionClient().send(
       new UpdateCommand({
         TableName: TABLE,
         Key: { sessionId },
@@ -247,8 +207,8 @@ describe('Integration: OpenID Connect login through the local server', () => {
     const refreshesBefore = provider.refreshes();
     const seenConcurrent = upstream.seen.length;
     const [a, b] = await Promise.all([
-      browser.request(`${GATEWAY}/api/token`),
-      browser.request(`${GATEWAY}/api/token`),
+      browser.request(`${gateway.url}/api/token`),
+      browser.request(`${gateway.url}/api/token`),
     ]);
 
     expect([a.status, b.status]).toEqual([200, 200]);
@@ -265,7 +225,7 @@ describe('Integration: OpenID Connect login through the local server', () => {
     const { session } = await signIn(browser, '/api/token');
     const sessionId = sessionIdOf(session);
     const box = new SealedBox(Buffer.from(TOKEN_KEY), 'gateway-oidc-tokens');
-    await db.send(
+    await gateway.sessionClient().send(
       new UpdateCommand({
         TableName: TABLE,
         Key: { sessionId },
@@ -277,10 +237,10 @@ describe('Integration: OpenID Connect login through the local server', () => {
       }),
     );
 
-    const refused = await browser.request(`${GATEWAY}/api/token`, {
+    const refused = await browser.request(`${gateway.url}/api/token`, {
       headers: { accept: 'application/json' },
     });
-    const afterwards = await browser.request(`${GATEWAY}/api/users/1`, {
+    const afterwards = await browser.request(`${gateway.url}/api/users/1`, {
       headers: { accept: 'application/json' },
     });
 
@@ -295,12 +255,12 @@ describe('Integration: OpenID Connect login through the local server', () => {
     await signIn(laptop);
     await signIn(phone);
 
-    const logout = await laptop.request(`${GATEWAY}/auth/logout?everywhere=true`, {
+    const logout = await laptop.request(`${gateway.url}/auth/logout?everywhere=true`, {
       headers: { 'sec-fetch-site': 'same-origin' },
     });
 
     expect(logout.status).toBe(302);
-    const phoneAfter = await phone.request(`${GATEWAY}/api/users/1`, {
+    const phoneAfter = await phone.request(`${gateway.url}/api/users/1`, {
       headers: { accept: 'application/json' },
     });
     // Another container would see it within sessions.cache_ttl_seconds; this one at once.

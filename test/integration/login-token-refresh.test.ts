@@ -1,11 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
 import { AccessTokens } from '../../functions/gateway/auth/access-tokens';
 import { LoginSessionStore } from '../../functions/gateway/auth/login-session-store';
 import {
@@ -14,8 +7,12 @@ import {
 } from '../../functions/gateway/auth/oidc-provider-client';
 import { SealedBox } from '../../functions/gateway/auth/sealed-box';
 import { sealTokens } from '../../functions/gateway/auth/token-seal';
-import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { captureOutput } from '../helpers/capture-output';
+import {
+  productionLogger,
+  type SessionTableServer,
+  startSessionTable,
+} from '../helpers/gateway-server';
 
 /**
  * The refresh of an expired access token across containers: two `AccessTokens` (two containers,
@@ -28,21 +25,13 @@ const box = new SealedBox(
   'gateway-oidc-tokens',
 );
 
-let dynamo: LocalDynamoDb;
-let db: ReturnType<typeof createDocumentClient>;
+let table: SessionTableServer;
 let output: ReturnType<typeof captureOutput>;
 
 beforeAll(async () => {
-  Object.assign(process.env, LOCAL_AWS_ENV);
-  dynamo = await startLocalDynamoDb();
-  await createSessionTable(dynamo.endpoint, TABLE);
-  db = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
+  table = await startSessionTable(TABLE);
 }, 20_000);
-
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.close();
-});
+afterAll(() => table?.close());
 
 beforeEach(() => {
   output = captureOutput();
@@ -71,16 +60,16 @@ const container = (provider: ReturnType<typeof slowProvider>) => {
     invalidated,
     tokens: new AccessTokens({
       provider,
-      loginStore: new LoginSessionStore(db, TABLE, 1000),
+      loginStore: new LoginSessionStore(table.client, TABLE, 1000),
       sessions: { get: async () => undefined, invalidate: (id) => invalidated.push(id) },
       tokenBox: box,
-      logger: new Logger({ serviceName: 'refresh-test' }),
+      logger: productionLogger(),
     }),
   };
 };
 
 const expiredSession = async (sessionId: string, extra: Record<string, unknown> = {}) => {
-  await db.send(
+  await table.client.send(
     new PutCommand({
       TableName: TABLE,
       Item: {
@@ -101,8 +90,11 @@ const expiredSession = async (sessionId: string, extra: Record<string, unknown> 
 };
 
 const item = async (sessionId: string) =>
-  (await db.send(new GetCommand({ TableName: TABLE, Key: { sessionId }, ConsistentRead: true })))
-    .Item;
+  (
+    await table.client.send(
+      new GetCommand({ TableName: TABLE, Key: { sessionId }, ConsistentRead: true }),
+    )
+  ).Item;
 
 describe('Integration: access token refresh across containers', () => {
   it('refreshes once when two containers and their concurrent requests all find the token expired', async () => {

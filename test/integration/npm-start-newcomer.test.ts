@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnNpmStart } from '../helpers/gateway-server';
 import { recordChildOutput } from '../helpers/log-capture';
-import { spawnNpmStart } from '../helpers/npm-start';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');

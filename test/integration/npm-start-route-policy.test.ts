@@ -3,8 +3,8 @@ import { LOCAL_AWS_ENV } from '../../dev/local-dynamodb';
 import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { SessionAdmin } from '../../scripts/session-admin';
+import { useNpmStart } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
-import { spawnNpmStart } from '../helpers/npm-start';
 
 const PORT = 26_180;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -14,23 +14,19 @@ const BASE = `http://127.0.0.1:${PORT}`;
  * users route's method map and the CSRF check, as the README's curl lines meet them.
  */
 describe('Integration: npm start with the shipped route table (issue 14)', () => {
-  let gateway: Awaited<ReturnType<typeof spawnNpmStart>>;
   let admin: SessionAdmin;
-  let client: ReturnType<typeof createDocumentClient>;
 
-  beforeAll(async () => {
-    gateway = await spawnNpmStart({ GATEWAY_PORT: String(PORT), DYNAMODB_PORT: String(PORT + 1) });
+  useNpmStart((own) => {
     Object.assign(process.env, LOCAL_AWS_ENV);
-    client = createDocumentClient({ endpoint: `http://127.0.0.1:${PORT + 1}`, region: 'local' });
+    const client = own(
+      createDocumentClient({ endpoint: `http://127.0.0.1:${PORT + 1}`, region: 'local' }),
+    );
     admin = new SessionAdmin(
       client,
       LOCAL_DEFAULTS.sessionTable,
       new SessionSigner([LOCAL_DEFAULTS.sessionSecret]),
     );
-  }, 40_000);
-  afterAll(async () => {
-    client?.destroy();
-    await gateway?.stop();
+    return { GATEWAY_PORT: String(PORT), DYNAMODB_PORT: String(PORT + 1) };
   });
 
   const cookieFor = async (roles: string[]): Promise<string> => {

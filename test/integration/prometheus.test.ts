@@ -1,45 +1,34 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
 import { prometheusMetrics } from '../../dev/prometheus-metrics';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { emfMetrics } from '../../functions/gateway/observability/emf-metrics';
 import { fanOutMetrics } from '../../functions/gateway/observability/gateway-metrics';
-import { captureOutput } from '../helpers/capture-output';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
-import { configFrom, recordingUpstream } from '../helpers/test-gateway';
+import { configFrom } from '../helpers/test-gateway';
 
 describe('Integration: Prometheus /metrics on the local server', () => {
-  let server: LocalServer;
-  let output: ReturnType<typeof captureOutput>;
-
-  beforeAll(async () => {
+  const server = useGatewayServer(async () => {
     const metrics = new Metrics({ namespace: 'Gateway', serviceName: 'gateway' });
     const prometheus = prometheusMetrics();
-    const handler = createGateway({
-      config: configFrom(`
+    return {
+      parts: {
+        config: configFrom(`
 routes:
   - { id: open, path: /open, methods: [GET], upstream: "http://svc", auth_required: false, rate_limit: { capacity: 1, refill_per_second: 0.01, scope: ip } }
   - { id: closed, path: /closed, methods: [GET], upstream: "http://svc" }
 `),
-      upstream: recordingUpstream(),
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics,
-      gatewayMetrics: fanOutMetrics(emfMetrics(metrics), prometheus.metrics),
-    });
-    server = await startLocalServer(handler, 0, '127.0.0.1', async (request, response) => {
-      if (request.url !== '/metrics') return false;
-      response
-        .writeHead(200, { 'content-type': prometheus.registry.contentType })
-        .end(await prometheus.registry.metrics());
-      return true;
-    });
+        metrics,
+        gatewayMetrics: fanOutMetrics(emfMetrics(metrics), prometheus.metrics),
+      },
+      localRoute: async (request, response) => {
+        if (request.url !== '/metrics') return false;
+        response
+          .writeHead(200, { 'content-type': prometheus.registry.contentType })
+          .end(await prometheus.registry.metrics());
+        return true;
+      },
+    };
   });
-  afterAll(() => server.close());
-  beforeEach(() => {
-    output = captureOutput();
-  });
-  afterEach(() => output.restore());
 
   it('exposes the same counters as the EMF metrics, in Prometheus text format', async () => {
     await send(server.url, { path: '/open' });

@@ -1,13 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { buildConnector } from 'undici';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
-import { captureOutput } from '../helpers/capture-output';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { configFrom } from '../helpers/test-gateway';
 
@@ -95,42 +91,27 @@ const startSilentServer = async () => {
 
 describe('Integration: the upstream proxy on undici', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
-  let gateway: LocalServer;
   let proxy: ReturnType<typeof fetchUpstream>;
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
-  let output: ReturnType<typeof captureOutput>;
 
-  beforeAll(async () => {
+  const gateway = useGatewayServer(async (own) => {
     upstream = await startUpstream();
     silent = await startSilentServer();
-    proxy = fetchUpstream();
-    const handler = createGateway({
-      config: configFrom(
-        `
+    own(upstream.server);
+    own(silent);
+    proxy = own(fetchUpstream());
+    const config = configFrom(
+      `
 routes:
   - { id: up, path: "/up/*", methods: [GET, POST], upstream: "\${UP}", strip_prefix: /up, auth_required: false, timeout_ms: 300 }
   - { id: no-retry, path: "/once/*", methods: [GET], upstream: "\${UP}", strip_prefix: /once, auth_required: false, retries: 0 }
   - { id: slow-connect, path: /slow-connect, methods: [GET], upstream: "https://127.0.0.1:\${SILENT_PORT}", auth_required: false, connect_timeout_ms: 150, timeout_ms: 600 }
 `,
-        { UP: upstream.url, SILENT_PORT: String(silent.port) },
-      ),
-      upstream: proxy,
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-    });
-    gateway = await startLocalServer(handler);
+      { UP: upstream.url, SILENT_PORT: String(silent.port) },
+    );
+    return { parts: { config, upstream: proxy } };
   });
-  afterAll(async () => {
-    await gateway.close();
-    await proxy.close();
-    upstream.server.closeAllConnections();
-    upstream.server.close();
-    silent.close();
-  });
-  beforeEach(() => {
-    output = captureOutput();
-  });
-  afterEach(() => output.restore());
+  const { output } = gateway;
 
   it('reuses one kept-alive connection across requests', async () => {
     const before = upstream.state.connections;

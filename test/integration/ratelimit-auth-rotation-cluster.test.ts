@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Redis } from 'ioredis';
 import { bucketKey } from '../../functions/gateway/ratelimit/bucket-key';
 import {
@@ -9,6 +8,7 @@ import {
 import type { RateDecision } from '../../functions/gateway/ratelimit/rate-limiter';
 import type { SecretSource } from '../../functions/gateway/secrets/secret-source';
 import { captureOutput } from '../helpers/capture-output';
+import { productionLogger } from '../helpers/gateway-server';
 import { RedisCluster } from '../helpers/redis-cluster';
 
 /**
@@ -78,7 +78,7 @@ beforeAll(async () => {
       connectTimeoutMs: 2000,
       authRefreshIntervalMs: 1000,
     },
-    new Logger(),
+    productionLogger(),
     { failureThreshold: 1000 },
     { authToken: source },
   );

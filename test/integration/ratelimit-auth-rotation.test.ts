@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
-import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
+import type { FakeSecretsManager } from '../helpers/fake-secrets-manager';
+import { startRedisWithSecretAuth, useGatewayServer } from '../helpers/gateway-server';
 import { type RawResponse, send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
@@ -41,10 +40,7 @@ const AWS_ENV = {
 const redis = new RedisProcess();
 let secretsManager: FakeSecretsManager;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
 let allOutput = '';
-const savedEnv = { ...process.env };
 
 /** Rotates the private server's token and drops every client connection (the admin's own too). */
 const rotateRedisTo = async (current: string, next: string): Promise<void> => {
@@ -54,56 +50,31 @@ const rotateRedisTo = async (current: string, next: string): Promise<void> => {
   admin.disconnect();
 };
 
-beforeAll(async () => {
-  // The SDK reads credentials when it first signs, after startEnvGateway has restored the
-  // environment: they stay set for the whole file.
-  Object.assign(process.env, AWS_ENV);
-  await redis.start(undefined, [], OLD_TOKEN);
-  secretsManager = await startFakeSecretsManager();
-  secretsManager.set(SECRET_ID, OLD_TOKEN);
-  upstream = await startRecordingUpstream();
-  const env: Record<string, string | undefined> = {
-    ...AWS_ENV,
-    UP: upstream.url,
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    REDIS_AUTH_SECRET_ARN: SECRET_ID,
-    REDIS_AUTH_REFRESH_INTERVAL_MS: String(INTERVAL_MS),
-    REDIS_COMMAND_TIMEOUT_MS: '100',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
-  };
-  gateway = await startEnvGateway(routeTable, env as Record<string, string>);
-}, 30_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await upstream?.close();
-  await secretsManager?.close();
-  await redis.stop();
-  process.env = savedEnv;
+const gateway = useGatewayServer(async (own) => {
+  const party = await startRedisWithSecretAuth(own, {
+    redis,
+    secretId: SECRET_ID,
+    token: OLD_TOKEN,
+    refreshMs: INTERVAL_MS,
+    awsEnv: AWS_ENV,
+  });
+  secretsManager = party.secretsManager;
+  upstream = own(await startRecordingUpstream());
+  return { routeTable, env: { ...party.env, UP: upstream.url } };
 });
-
-beforeEach(() => {
-  output = captureOutput();
-});
+const { output } = gateway;
 afterEach(() => {
   allOutput += output.text();
-  output.restore();
 });
 
-const logLines = (message: string) => output.json().filter((line) => line.message === message);
+const { logLines } = output;
 
-const untilLimitedAgain = async (path: string): Promise<RawResponse> => {
-  const deadline = performance.now() + RECOVERY_MS;
-  let response = await send(gateway.server.url, { path });
-  while (
-    (response.status !== 200 || response.headers['ratelimit-limit'] === undefined) &&
-    performance.now() < deadline
-  ) {
-    await sleep(200);
-    response = await send(gateway.server.url, { path });
-  }
-  return response;
-};
+const untilLimitedAgain = (path: string): Promise<RawResponse> =>
+  gateway.poll(
+    path,
+    (response) => response.status === 200 && response.headers['ratelimit-limit'] !== undefined,
+    RECOVERY_MS,
+  );
 
 describe('Integration: ElastiCache AUTH token rotation (npm start wiring, Secrets Manager fake)', () => {
   it('limits with the token read from Secrets Manager at init', async () => {

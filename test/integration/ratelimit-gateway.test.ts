@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
 import { wireRateLimiter } from '../../functions/gateway/ratelimit/rate-limit-wiring';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { captureOutput } from '../helpers/capture-output';
+import { productionLogger, startGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { memorySessionStore } from '../helpers/memory-session-store';
@@ -33,7 +30,7 @@ routes:
 `,
     { UP: upstream.url },
   );
-  const logger = new Logger({ serviceName: 'gateway' });
+  const logger = productionLogger();
   const rateLimits = wireRateLimiter(
     {
       host: '127.0.0.1',
@@ -47,16 +44,18 @@ routes:
     breaker,
   );
   const store = memorySessionStore();
-  const handler = createGateway({
-    config,
-    upstream: fetchUpstream(),
-    logger,
-    metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-    sessions: { signer, store },
-    rateLimiter: rateLimits.limiter,
-    readinessChecks: rateLimits.readinessCheck ? [rateLimits.readinessCheck] : [],
+  const server = await startGatewayServer({
+    parts: ({ own }) => ({
+      config,
+      upstream: own(fetchUpstream()),
+      logger,
+      sessions: { signer, store },
+      rateLimiter: rateLimits.limiter,
+      readinessChecks: rateLimits.readinessCheck ? [rateLimits.readinessCheck] : [],
+    }),
   });
-  const server = await startLocalServer(handler);
+  server.own(upstream);
+  if (rateLimits.client) server.own(rateLimits.client);
   const login = (userId: string): string => {
     const sessionId = SessionSigner.newSessionId();
     const now = Math.floor(Date.now() / 1000);
@@ -76,11 +75,7 @@ routes:
     upstream,
     rateLimits,
     login,
-    close: async () => {
-      await server.close();
-      await upstream.close();
-      rateLimits.client?.disconnect();
-    },
+    close: server.close,
   };
 };
 

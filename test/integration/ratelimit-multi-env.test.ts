@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
@@ -38,32 +37,21 @@ routes:
 const redis = new RedisProcess();
 let admin: Redis;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
 
-beforeAll(async () => {
-  await redis.start();
-  admin = new Redis({ port: redis.port });
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    UP: upstream.url,
-    REDIS_HOST: '127.0.0.1',
-    REDIS_PORT: String(redis.port),
-    REDIS_TLS: 'false',
-  });
-}, 30_000);
-
-afterAll(async () => {
-  await gateway?.close();
-  await upstream?.close();
-  admin?.disconnect();
-  await redis.stop();
+const gateway = useGatewayServer(async (own) => {
+  await own(redis).start();
+  admin = own(new Redis({ port: redis.port }));
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    env: {
+      UP: upstream.url,
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(redis.port),
+      REDIS_TLS: 'false',
+    },
+  };
 });
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 /** Whole tokens a bucket has given out, from its stored full-again time and Redis' clock. */
 const tokensTaken = async (key: string, refillPerSecond: number): Promise<number> => {

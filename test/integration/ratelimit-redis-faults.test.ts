@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { type RawResponse, send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
@@ -29,51 +28,33 @@ routes:
 
 const redis = new RedisProcess();
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
 
-beforeAll(async () => {
-  await redis.start();
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    UP: upstream.url,
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
-  });
+const gateway = useGatewayServer(async (own) => {
+  await own(redis).start();
+  // Registered after the server, so thawed before it is stopped: a paused server does not stop.
+  own({ close: () => redis.thaw() });
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    env: {
+      UP: upstream.url,
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
+    },
+  };
 });
-afterAll(async () => {
-  redis.thaw();
-  await gateway.close();
-  await upstream.close();
-  await redis.stop();
-});
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const { output } = gateway;
 
-const timed = async (path: string): Promise<RawResponse & { ms: number }> => {
-  const started = performance.now();
-  const response = await send(gateway.server.url, { path });
-  return { ...response, ms: performance.now() - started };
-};
-
-const logLines = (message: string) => output.json().filter((line) => line.message === message);
-const emfWith = (metric: string) => output.json().filter((line) => line._aws && metric in line);
+const timed = (path: string) => gateway.timed(path);
+const { logLines, emfWith } = output;
 
 /** Calls `path` until it answers 200 with RateLimit headers (Redis decided again), or gives up. */
-const untilLimitedAgain = async (path: string): Promise<RawResponse> => {
-  const deadline = performance.now() + RECOVERY_MS;
-  let response = await send(gateway.server.url, { path });
-  while (
-    (response.status !== 200 || response.headers['ratelimit-limit'] === undefined) &&
-    performance.now() < deadline
-  ) {
-    await sleep(200);
-    response = await send(gateway.server.url, { path });
-  }
-  return response;
-};
+const untilLimitedAgain = (path: string): Promise<RawResponse> =>
+  gateway.poll(
+    path,
+    (response) => response.status === 200 && response.headers['ratelimit-limit'] !== undefined,
+    RECOVERY_MS,
+  );
 
 /** The promised behaviour while Redis cannot decide, for the failure reason it shows. */
 const expectFailingOpenAndClosed = async (reason: string): Promise<void> => {

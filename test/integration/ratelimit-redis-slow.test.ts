@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { captureOutput } from '../helpers/capture-output';
 import { type DelayingProxy, startDelayingProxy } from '../helpers/delaying-proxy';
-import { startEnvGateway } from '../helpers/env-gateway';
-import { type RawResponse, send } from '../helpers/http-request';
+import { useGatewayServer } from '../helpers/gateway-server';
+import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { SHARED_REDIS } from '../helpers/redis-process';
 
@@ -27,35 +26,23 @@ routes:
 
 let proxy: DelayingProxy;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let output: ReturnType<typeof captureOutput>;
 
-beforeAll(async () => {
-  proxy = await startDelayingProxy(SHARED_REDIS);
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    UP: upstream.url,
-    REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
-    REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
-  });
+const gateway = useGatewayServer(async (own) => {
+  proxy = own(await startDelayingProxy(SHARED_REDIS));
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    env: {
+      UP: upstream.url,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
+    },
+  };
 });
-afterAll(async () => {
-  await gateway.close();
-  await upstream.close();
-  await proxy.close();
-});
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
+const { output } = gateway;
 
-const timed = async (path: string): Promise<RawResponse & { ms: number }> => {
-  const started = performance.now();
-  const response = await send(gateway.server.url, { path });
-  return { ...response, ms: performance.now() - started };
-};
-const logLines = (message: string) => output.json().filter((line) => line.message === message);
-const emfWith = (metric: string) => output.json().filter((line) => line._aws && metric in line);
+const timed = (path: string) => gateway.timed(path);
+const { logLines, emfWith } = output;
 
 describe('Integration: npm start with a slow Redis', () => {
   it('limits normally while Redis answers within the timeout', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type RateLimitWiring,
   wireRateLimiter,
@@ -12,6 +11,7 @@ import type {
 import type { RedisSettings } from '../../functions/gateway/ratelimit/redis-settings';
 import { captureOutput } from '../helpers/capture-output';
 import { functionUrlEvent } from '../helpers/function-url-event';
+import { productionLogger } from '../helpers/gateway-server';
 import { SHARED_REDIS } from '../helpers/redis-process';
 import { unusedTakeAll } from '../helpers/single-limit-only';
 import { configFrom, jsonBody, testGateway } from '../helpers/test-gateway';
@@ -64,7 +64,7 @@ const prefix = `rl:test:sat-${randomUUID()}`;
 // A fresh limiter (and circuit) per test, so one test's failures cannot open another's circuit.
 beforeEach(async () => {
   output = captureOutput();
-  wiring = wireRateLimiter(settings, new Logger({ serviceName: 'gateway' }));
+  wiring = wireRateLimiter(settings, productionLogger());
   // Connected and the script loaded: what follows measures replies, not the first connection.
   await wiring.limiter.take(`${prefix}:warm:${randomUUID()}`, spec);
 });

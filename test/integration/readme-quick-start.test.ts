@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { useNpmStart } from '../helpers/gateway-server';
 import { recordChildOutput } from '../helpers/log-capture';
-import { spawnNpmStart } from '../helpers/npm-start';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -26,11 +26,7 @@ const curlOf = (
 };
 
 describe('Integration: the README quick start, as written', () => {
-  let gateway: Awaited<ReturnType<typeof spawnNpmStart>>;
-  beforeAll(async () => {
-    gateway = await spawnNpmStart({ GATEWAY_PORT: String(PORT), DYNAMODB_PORT: String(PORT + 1) });
-  }, 40_000);
-  afterAll(() => gateway.stop());
+  useNpmStart(() => ({ GATEWAY_PORT: String(PORT), DYNAMODB_PORT: String(PORT + 1) }));
 
   it('answers every curl line of the README with the status its comment promises', async () => {
     // Prepare: the README's session command, on this test's store port

@@ -7,7 +7,7 @@ import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { SessionAdmin } from '../../scripts/session-admin';
 import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
@@ -42,10 +42,7 @@ let redis: RedisProcess;
 let inspector: Redis;
 let monitor: Redis;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
 let admin: SessionAdmin;
-let adminClient: ReturnType<typeof createDocumentClient>;
-let output: ReturnType<typeof captureOutput>;
 
 /**
  * Commands clients sent to Redis, from its MONITOR feed: what a script calls inside Redis is
@@ -82,7 +79,7 @@ const roundTrips = async (path: string, cookie?: string): Promise<Trips & { stat
   const redisBefore = await redisCommands();
   const dynamoBefore = dynamoRequests;
   const upstreamBefore = upstream.seen.length;
-  const response = await send(gateway.server.url, {
+  const response = await send(gateway.url, {
     path,
     ...(cookie ? { headers: { cookie } } : {}),
   });
@@ -103,61 +100,61 @@ const newSession = async (): Promise<string> => {
   return `session_token=${token}`;
 };
 
-beforeAll(async () => {
+const gateway = useGatewayServer(async (own) => {
+  // The SDK reads its credentials when it first signs, after the wiring restored the environment.
+  const saved = { ...process.env };
+  own({ close: () => (process.env = saved) });
   Object.assign(process.env, LOCAL_AWS_ENV);
   const server = dynalite({ createTableMs: 0 }) as Server;
   server.on('request', () => {
     dynamoRequests += 1;
   });
-  dynamo = await listen(server, 0, '127.0.0.1');
+  dynamo = own(await listen(server, 0, '127.0.0.1'));
   await createSessionTable(dynamo.url, TABLE);
-  redis = new RedisProcess();
+  redis = own(new RedisProcess());
   await redis.start();
-  inspector = new Redis({ port: redis.port });
+  inspector = own(new Redis({ port: redis.port }));
   // monitor() opens a connection of its own: the first one is only its template.
   const template = new Redis({ port: redis.port, lazyConnect: true });
-  monitor = await template.monitor();
+  monitor = own(await template.monitor());
   template.disconnect();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source !== 'lua') clientCommands.push(String(args[0]).toLowerCase());
   });
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    ...LOCAL_AWS_ENV,
-    RT_UPSTREAM: upstream.url,
-    SESSION_SECRET: SECRET,
-    SESSION_TABLE: TABLE,
-    DYNAMODB_ENDPOINT: dynamo.url,
-    REDIS_HOST: '127.0.0.1',
-    REDIS_PORT: String(redis.port),
-    REDIS_TLS: 'false',
-  });
-  adminClient = createDocumentClient({ endpoint: dynamo.url, region: 'local' });
-  admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([SECRET]));
-  // The first request of each route loads what a warm function has (the limiter's script, the
-  // connections); the budget is the warm function's.
-  output = captureOutput();
-  const warmUp = await newSession();
-  for (const path of ['/public', '/public-limited', '/private', '/private-limited']) {
-    await send(gateway.server.url, { path, headers: { cookie: warmUp } });
+  upstream = own(await startRecordingUpstream());
+  admin = new SessionAdmin(
+    own(createDocumentClient({ endpoint: dynamo.url, region: 'local' })),
+    TABLE,
+    new SessionSigner([SECRET]),
+  );
+  return {
+    routeTable,
+    env: {
+      ...LOCAL_AWS_ENV,
+      RT_UPSTREAM: upstream.url,
+      SESSION_SECRET: SECRET,
+      SESSION_TABLE: TABLE,
+      DYNAMODB_ENDPOINT: dynamo.url,
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(redis.port),
+      REDIS_TLS: 'false',
+    },
+  };
+});
+
+// The first request of each route loads what a warm function has (the limiter's script, the
+// connections); the budget is the warm function's.
+beforeAll(async () => {
+  const output = captureOutput();
+  try {
+    const warmUp = await newSession();
+    for (const path of ['/public', '/public-limited', '/private', '/private-limited']) {
+      await send(gateway.url, { path, headers: { cookie: warmUp } });
+    }
+  } finally {
+    output.restore();
   }
-  output.restore();
 }, 30_000);
-
-afterAll(async () => {
-  adminClient?.destroy();
-  inspector?.disconnect();
-  monitor?.disconnect();
-  await gateway?.close();
-  await upstream?.close();
-  await redis?.stop();
-  await dynamo?.close();
-});
-
-beforeEach(() => {
-  output = captureOutput();
-});
-afterEach(() => output.restore());
 
 const REPEATS = 5;
 

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
-import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { SessionAdmin } from '../../scripts/session-admin';
-import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { SHARED_REDIS } from '../helpers/redis-process';
@@ -51,52 +43,40 @@ routes:
   - { id: ${id('seed')}, path: /seed, methods: [GET], upstream: "\${UP}", middleware: [auth, ratelimit] }
 `;
 
-let dynamo: LocalDynamoDb;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
-let adminClient: ReturnType<typeof createDocumentClient>;
-let output: ReturnType<typeof captureOutput>;
 let reader: string;
 let writer: string;
 
+const gateway = useGatewayServer(async (own) => {
+  upstream = own(await startRecordingUpstream());
+  return {
+    routeTable,
+    sessionTable: TABLE,
+    env: {
+      UP: upstream.url,
+      SESSION_SECRET: SECRET,
+      REDIS_HOST: SHARED_REDIS.host,
+      REDIS_PORT: String(SHARED_REDIS.port),
+      REDIS_TLS: 'false',
+    },
+  };
+});
+const { output } = gateway;
+
 const login = async (userId: string, roles: string[]): Promise<string> => {
-  const admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([SECRET]));
+  const admin = new SessionAdmin(gateway.sessionClient(), TABLE, new SessionSigner([SECRET]));
   const { token } = await admin.create({ userId, roles, ttlSeconds: 600 });
   return `session_token=${token}`;
 };
 
 beforeAll(async () => {
-  Object.assign(process.env, LOCAL_AWS_ENV);
-  dynamo = await startLocalDynamoDb();
-  await createSessionTable(dynamo.endpoint, TABLE);
-  upstream = await startRecordingUpstream();
-  gateway = await startEnvGateway(routeTable, {
-    ...LOCAL_AWS_ENV,
-    UP: upstream.url,
-    SESSION_SECRET: SECRET,
-    SESSION_TABLE: TABLE,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    REDIS_HOST: SHARED_REDIS.host,
-    REDIS_PORT: String(SHARED_REDIS.port),
-    REDIS_TLS: 'false',
-  });
-  adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
   reader = await login(`reader-${run}`, ['reader']);
   writer = await login(`writer-${run}`, ['writer']);
-}, 30_000);
-
-afterAll(async () => {
-  adminClient?.destroy();
-  await gateway?.close();
-  await upstream?.close();
-  await dynamo?.close();
 });
 
 beforeEach(() => {
-  output = captureOutput();
   upstream.seen.length = 0;
 });
-afterEach(() => output.restore());
 
 const ownOrigin = () => new URL(gateway.server.url).origin;
 

@@ -12,7 +12,7 @@ import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { SessionAdmin } from '../../scripts/session-admin';
 import { captureOutput } from '../helpers/capture-output';
-import { startEnvGateway } from '../helpers/env-gateway';
+import { type GatewayServer, startGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 
@@ -48,7 +48,7 @@ const holdSecret = (document: { current: string; previous?: string[] }): void =>
 
 let dynamo: LocalDynamoDb;
 let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-let gateway: Awaited<ReturnType<typeof startEnvGateway>>;
+let gateway: GatewayServer;
 let adminClient: ReturnType<typeof createDocumentClient>;
 let output: ReturnType<typeof captureOutput>;
 /** Every variable written into `process.env` while the gateway was wired, and its value. */
@@ -86,7 +86,7 @@ beforeAll(async () => {
     },
   );
   try {
-    gateway = await startEnvGateway(routeTable, wiringEnv);
+    gateway = await startGatewayServer({ routeTable, env: wiringEnv });
   } finally {
     process.env = saved;
   }

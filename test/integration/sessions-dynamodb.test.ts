@@ -1,15 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createSessionTable, LOCAL_AWS_ENV, startLocalDynamoDb } from '../../dev/local-dynamodb';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
-import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { wireSessions } from '../../functions/gateway/sessions/session-wiring';
 import { SessionAdmin } from '../../scripts/session-admin';
 import { captureOutput } from '../helpers/capture-output';
+import { type GatewayServer, startGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { configFrom } from '../helpers/test-gateway';
@@ -22,12 +17,22 @@ const CACHE_TTL_MS = 300;
 
 /** A gateway on its own dynalite, as `wireSessions` wires it for Lambda. */
 const startSessionsGateway = async () => {
-  Object.assign(process.env, LOCAL_AWS_ENV);
-  const dynamo = await startLocalDynamoDb();
-  await createSessionTable(dynamo.endpoint, TABLE);
   const upstream = await startRecordingUpstream();
-  const config = configFrom(
-    `
+  const gateway = await startGatewayServer({
+    sessionTable: TABLE,
+    parts: ({ dynamo, own }) => {
+      const sessions = wireSessions(
+        {
+          tableName: TABLE,
+          endpoint: dynamo?.endpoint,
+          region: 'local',
+          timeoutMs: 1_000,
+        },
+        [CURRENT, PREVIOUS],
+        { ttlMs: CACHE_TTL_MS, maxEntries: 100 },
+      );
+      const config = configFrom(
+        `
 routes:
   - { id: me, path: /me, methods: [GET], upstream: "\${UP}" }
   - { id: reports, path: /reports, methods: [GET], upstream: "\${UP}", permissions: [reports:read] }
@@ -36,57 +41,31 @@ roles:
 sessions:
   cache_ttl_seconds: ${CACHE_TTL_MS / 1000}
 `,
-    { UP: upstream.url },
-  );
-  const sessions = wireSessions(
-    {
-      tableName: TABLE,
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      timeoutMs: 1_000,
+        { UP: upstream.url },
+      );
+      return {
+        config,
+        upstream: own(fetchUpstream()),
+        sessions,
+        readinessChecks: [sessions.readinessCheck],
+      };
     },
-    [CURRENT, PREVIOUS],
-    { ttlMs: CACHE_TTL_MS, maxEntries: 100 },
-  );
-  const handler = createGateway({
-    config,
-    upstream: fetchUpstream(),
-    logger: new Logger({ serviceName: 'gateway' }),
-    metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-    sessions,
-    readinessChecks: [sessions.readinessCheck],
   });
-  const gateway = await startLocalServer(handler);
-  const adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
-  const admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([CURRENT]));
-  return {
-    dynamo,
-    upstream,
-    gateway,
-    admin,
-    adminClient,
-    close: async () => {
-      adminClient.destroy();
-      await gateway.close();
-      await upstream.close();
-      await dynamo.close();
-    },
-  };
+  gateway.own(upstream);
+  const admin = new SessionAdmin(gateway.sessionClient(), TABLE, new SessionSigner([CURRENT]));
+  return { gateway, upstream, admin };
 };
 
 describe('Integration: sessions on a DynamoDB-compatible server (dynalite)', () => {
-  let env: Awaited<ReturnType<typeof startSessionsGateway>>;
   let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-  let gateway: LocalServer;
+  let gateway: GatewayServer;
   let admin: SessionAdmin;
   let output: ReturnType<typeof captureOutput>;
 
   beforeAll(async () => {
-    env = await startSessionsGateway();
-    ({ upstream, gateway, admin } = env);
+    ({ upstream, gateway, admin } = await startSessionsGateway());
   });
-
-  afterAll(() => env.close());
+  afterAll(() => gateway?.close());
 
   beforeEach(() => {
     output = captureOutput();
@@ -200,7 +179,7 @@ describe('Integration: sessions when DynamoDB goes down', () => {
     const output = captureOutput();
     try {
       const { token } = await own.admin.create({ userId: 'ivan', ttlSeconds: 600 });
-      await own.dynamo.close();
+      await own.gateway.dynamo?.close();
 
       const response = await send(own.gateway.url, {
         path: '/me',
@@ -215,9 +194,7 @@ describe('Integration: sessions when DynamoDB goes down', () => {
       expect(ready.json()).toMatchObject({ checks: { dynamodb: { status: 'down' } } });
     } finally {
       output.restore();
-      own.adminClient.destroy();
       await own.gateway.close();
-      await own.upstream.close();
     }
   });
 });

@@ -1,25 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  createSessionTable,
-  LOCAL_AWS_ENV,
-  type LocalDynamoDb,
-  startLocalDynamoDb,
-} from '../../dev/local-dynamodb';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
-import { loggerOptions } from '../../functions/gateway/observability/logger';
+import { createSessionTable, LOCAL_AWS_ENV } from '../../dev/local-dynamodb';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
 import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-session-store';
 import { sessionSettingsFromEnv } from '../../functions/gateway/sessions/session-settings';
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { wireSessions } from '../../functions/gateway/sessions/session-wiring';
 import { SessionAdmin } from '../../scripts/session-admin';
-import { captureOutput } from '../helpers/capture-output';
 import { type DynaliteProcess, startDynaliteProcess } from '../helpers/dynalite-process';
+import {
+  type CapturedOutput,
+  startSessionTable,
+  useGatewayServer,
+} from '../helpers/gateway-server';
 import { type RawResponse, send } from '../helpers/http-request';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { startTcpFaultProxy, type TcpFaultProxy } from '../helpers/tcp-fault-proxy';
@@ -32,7 +23,7 @@ const DEFAULT_BOUND_MS = 1_000;
 /** Readiness checks are bounded by 1 s (createGateway's default). */
 const READINESS_BOUND_MS = 1_000;
 
-type Output = ReturnType<typeof captureOutput>;
+type Output = Pick<CapturedOutput, 'json'>;
 
 const timed = async (request: Promise<RawResponse>) => {
   const started = performance.now();
@@ -60,65 +51,48 @@ const expectDependencyFailure = (response: RawResponse, output: Output, reason: 
 };
 
 describe('Integration: the session store failing (dynalite behind a fault proxy)', () => {
-  let dynamo: LocalDynamoDb;
   let proxy: TcpFaultProxy;
   let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-  let gateway: LocalServer;
-  let admin: SessionAdmin;
-  let adminClient: ReturnType<typeof createDocumentClient>;
-  let output: Output;
-
-  beforeAll(async () => {
-    Object.assign(process.env, LOCAL_AWS_ENV);
-    dynamo = await startLocalDynamoDb();
-    await createSessionTable(dynamo.endpoint, TABLE);
-    proxy = await startTcpFaultProxy(dynamo.endpoint);
-    upstream = await startRecordingUpstream();
-    const config = configFrom(
-      `
+  const gateway = useGatewayServer(async (own) => {
+    upstream = own(await startRecordingUpstream());
+    return {
+      sessionTable: TABLE,
+      parts: async ({ dynamo }) => {
+        proxy = own(await startTcpFaultProxy(dynamo?.endpoint ?? ''));
+        const config = configFrom(
+          `
 routes:
   - { id: me, path: /me, methods: [GET], upstream: "\${UP}" }
 sessions:
   cache_ttl_seconds: 60
 `,
-      { UP: upstream.url },
-    );
-    // No DYNAMODB_TIMEOUT_MS: the documented default bound applies.
-    const settings = sessionSettingsFromEnv({
-      SESSION_TABLE: TABLE,
-      DYNAMODB_ENDPOINT: proxy.url,
-      AWS_REGION: 'local',
-    });
-    const sessions = wireSessions(settings, [SECRET], { ttlMs: 60_000, maxEntries: 100 });
-    const handler = createGateway({
-      config,
-      upstream: fetchUpstream(),
-      logger: new Logger(loggerOptions),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-      sessions,
-      readinessChecks: [sessions.readinessCheck],
-    });
-    gateway = await startLocalServer(handler);
-    adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
-    admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([SECRET]));
+          { UP: upstream.url },
+        );
+        // No DYNAMODB_TIMEOUT_MS: the documented default bound applies.
+        const settings = sessionSettingsFromEnv({
+          SESSION_TABLE: TABLE,
+          DYNAMODB_ENDPOINT: proxy.url,
+          AWS_REGION: 'local',
+        });
+        const sessions = wireSessions(settings, [SECRET], { ttlMs: 60_000, maxEntries: 100 });
+        return {
+          config,
+          upstream: own(fetchUpstream()),
+          sessions,
+          readinessChecks: [sessions.readinessCheck],
+        };
+      },
+    };
   });
-
-  afterAll(async () => {
-    adminClient.destroy();
-    await gateway.close();
-    await upstream.close();
-    await proxy.close();
-    await dynamo.close();
-  });
+  const { output } = gateway;
 
   beforeEach(async () => {
     await proxy.setMode({ kind: 'forward' });
-    output = captureOutput();
   });
-  afterEach(() => output.restore());
 
   /** A fresh session, so the gateway's cache has not seen it and must ask the store. */
   const freshCookie = async (): Promise<string> => {
+    const admin = new SessionAdmin(gateway.sessionClient(), TABLE, new SessionSigner([SECRET]));
     const { token } = await admin.create({ userId: 'faulty', ttlSeconds: 600 });
     return `session_token=${token}`;
   };
@@ -225,59 +199,32 @@ sessions:
 
 describe('Integration: DYNAMODB_TIMEOUT_MS through the environment, wireGatewayFromEnv and the local server', () => {
   const BOUND_MS = 400;
-  let dynamo: LocalDynamoDb;
   let proxy: TcpFaultProxy;
-  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-  let gateway: LocalServer;
   let admin: SessionAdmin;
-  let adminClient: ReturnType<typeof createDocumentClient>;
-  let configDir: string;
-  let output: Output;
-  const savedEnv = { ...process.env };
-
-  beforeAll(async () => {
-    dynamo = await startLocalDynamoDb();
-    await createSessionTable(dynamo.endpoint, TABLE);
-    proxy = await startTcpFaultProxy(dynamo.endpoint);
-    upstream = await startRecordingUpstream();
-    configDir = mkdtempSync(join(tmpdir(), 'sessions-faults-'));
-    const configPath = join(configDir, 'gateway.yml');
-    writeFileSync(
-      configPath,
-      `routes:\n  - { id: me, path: /me, methods: [GET], upstream: "\${UP}" }\n`,
-    );
-    for (const name of ['REDIS_URL', 'REDIS_HOST', 'SESSION_SECRET_PREVIOUS', 'SESSION_SECRET_ARN'])
-      delete process.env[name];
-    Object.assign(process.env, LOCAL_AWS_ENV, {
-      GATEWAY_CONFIG: configPath,
-      UP: upstream.url,
-      SESSION_SECRET: SECRET,
-      SESSION_TABLE: TABLE,
-      DYNAMODB_ENDPOINT: proxy.url,
-      DYNAMODB_TIMEOUT_MS: String(BOUND_MS),
-    });
-    // Imported after the environment is set, as dev/start.ts does.
-    const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    gateway = await startLocalServer(await wireGatewayFromEnv());
-    adminClient = createDocumentClient({ endpoint: dynamo.endpoint, region: 'local' });
-    admin = new SessionAdmin(adminClient, TABLE, new SessionSigner([SECRET]));
+  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
+  const gateway = useGatewayServer(async (own) => {
+    const table = own(await startSessionTable(TABLE));
+    admin = new SessionAdmin(table.client, TABLE, new SessionSigner([SECRET]));
+    proxy = own(await startTcpFaultProxy(table.endpoint));
+    upstream = own(await startRecordingUpstream());
+    return {
+      routeTable: `routes:\n  - { id: me, path: /me, methods: [GET], upstream: "\${UP}" }\n`,
+      env: {
+        ...LOCAL_AWS_ENV,
+        UP: upstream.url,
+        SESSION_SECRET: SECRET,
+        SESSION_TABLE: TABLE,
+        DYNAMODB_ENDPOINT: proxy.url,
+        DYNAMODB_TIMEOUT_MS: String(BOUND_MS),
+      },
+      unset: ['REDIS_URL', 'REDIS_HOST', 'SESSION_SECRET_PREVIOUS', 'SESSION_SECRET_ARN'],
+    };
   });
-
-  afterAll(async () => {
-    process.env = savedEnv;
-    adminClient.destroy();
-    await gateway.close();
-    await upstream.close();
-    await proxy.close();
-    await dynamo.close();
-    rmSync(configDir, { recursive: true, force: true });
-  });
+  const { output } = gateway;
 
   beforeEach(async () => {
     await proxy.setMode({ kind: 'forward' });
-    output = captureOutput();
   });
-  afterEach(() => output.restore());
 
   it('answers 503 dynamodb_timeout within the configured bound for a black-holed store, then 200 once it is back', async () => {
     const { token } = await admin.create({ userId: 'env-user', ttlSeconds: 600 });

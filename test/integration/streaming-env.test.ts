@@ -1,10 +1,10 @@
 import '../../dev/awslambda-shim';
-import { startEnvGateway } from '../helpers/env-gateway';
 import {
   GATED_EVENTS,
   startGatedEventUpstream,
   watchStream,
 } from '../helpers/gated-event-upstream';
+import { useGatewayServer } from '../helpers/gateway-server';
 
 /**
  * Response streaming as a user turns it on: `GATEWAY_INVOKE_MODE=RESPONSE_STREAM` in the
@@ -21,20 +21,17 @@ routes:
 const BUFFERED_WAIT_MS = 1_000;
 
 let upstream: Awaited<ReturnType<typeof startGatedEventUpstream>>;
-let streaming: Awaited<ReturnType<typeof startEnvGateway>>;
-let buffered: Awaited<ReturnType<typeof startEnvGateway>>;
-
-beforeAll(async () => {
-  upstream = await startGatedEventUpstream();
-  const env = { STREAM_TEST_UPSTREAM: upstream.url };
-  streaming = await startEnvGateway(routeTable, { ...env, GATEWAY_INVOKE_MODE: 'RESPONSE_STREAM' });
-  buffered = await startEnvGateway(routeTable, env);
+const streaming = useGatewayServer(async (own) => {
+  upstream = own(await startGatedEventUpstream());
+  return {
+    routeTable,
+    env: { STREAM_TEST_UPSTREAM: upstream.url, GATEWAY_INVOKE_MODE: 'RESPONSE_STREAM' },
+  };
 });
-afterAll(async () => {
-  await streaming?.close();
-  await buffered?.close();
-  await upstream?.close();
-});
+const buffered = useGatewayServer(async () => ({
+  routeTable,
+  env: { STREAM_TEST_UPSTREAM: upstream.url },
+}));
 
 describe('Integration: GATEWAY_INVOKE_MODE through wireGatewayFromEnv and the local server', () => {
   it('delivers the first event of a stream: true route while the upstream is still sending', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { GATED_EVENTS, startGatedEventUpstream } from '../helpers/gated-event-upstream';
-import { spawnNpmStart } from '../helpers/npm-start';
+import { spawnNpmStart } from '../helpers/gateway-server';
 
 /**
  * `GATEWAY_INVOKE_MODE=RESPONSE_STREAM npm start` and `curl -N localhost:PORT/stream/events`,

@@ -2,12 +2,9 @@ import '../../dev/awslambda-shim';
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
-import { createGateway } from '../../functions/gateway/create-gateway';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
 import { captureOutput } from '../helpers/capture-output';
+import { productionLogger, startGatewayServer, useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { configFrom } from '../helpers/test-gateway';
 
@@ -50,39 +47,19 @@ const startUpstream = async (): Promise<{ server: Server; url: string }> => {
 
 describe('Integration: RESPONSE_STREAM mode', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
-  let gateway: LocalServer;
-  let proxy: ReturnType<typeof fetchUpstream>;
-  let output: ReturnType<typeof captureOutput>;
-
-  beforeAll(async () => {
+  const gateway = useGatewayServer(async (own) => {
     upstream = await startUpstream();
-    proxy = fetchUpstream();
-    const handler = createGateway({
-      config: configFrom(
-        `
+    own(upstream.server);
+    const config = configFrom(
+      `
 routes:
   - { id: live, path: "/live/*", methods: [GET], upstream: "\${UP}", strip_prefix: /live, auth_required: false, stream: true, timeout_ms: 2000 }
   - { id: buffered, path: "/buffered/*", methods: [GET], upstream: "\${UP}", strip_prefix: /buffered, auth_required: false }
 `,
-        { UP: upstream.url },
-      ),
-      upstream: proxy,
-      logger: new Logger({ serviceName: 'gateway' }),
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-      streaming: true,
-    });
-    gateway = await startLocalServer(handler as never);
+      { UP: upstream.url },
+    );
+    return { parts: { config, upstream: own(fetchUpstream()), streaming: true } };
   });
-  afterAll(async () => {
-    await gateway.close();
-    await proxy.close();
-    upstream.server.closeAllConnections();
-    upstream.server.close();
-  });
-  beforeEach(() => {
-    output = captureOutput();
-  });
-  afterEach(() => output.restore());
 
   it('delivers server-sent events as they happen, with the gateway headers', async () => {
     const { port } = new URL(gateway.url);
@@ -176,30 +153,31 @@ describe('Integration: RESPONSE_STREAM mode, a failure after the upstream answer
     body.on('close', () => {
       destroyed = true;
     });
-    const logger = new Logger({ serviceName: 'gateway' });
-    const handler = createGateway({
-      config: configFrom(
-        'routes:\n  - { path: "/s", methods: [GET], upstream: "http://svc", auth_required: false, stream: true }\n',
-      ),
-      upstream: {
-        forward: async () => {
-          throw new Error('not used');
-        },
-        stream: async () => ({ status: 200, headers: {}, setCookies: [], body }),
-      },
-      logger,
-      metrics: new Metrics({ namespace: 'Gateway', serviceName: 'gateway' }),
-      streaming: true,
-    });
+    const logger = productionLogger();
+    const config = configFrom(
+      'routes:\n  - { path: "/s", methods: [GET], upstream: "http://svc", auth_required: false, stream: true }\n',
+    );
     jest.spyOn(logger, 'info').mockImplementationOnce(() => {
       throw new Error('log sink failed');
     });
     const output = captureOutput();
-    const server = await startLocalServer(handler as never);
+    const gateway = await startGatewayServer({
+      parts: {
+        config,
+        upstream: {
+          forward: async () => {
+            throw new Error('not used');
+          },
+          stream: async () => ({ status: 200, headers: {}, setCookies: [], body }),
+        },
+        logger,
+        streaming: true,
+      },
+    });
 
     // Act
-    const response = await send(server.url, { path: '/s' });
-    await server.close();
+    const response = await send(gateway.url, { path: '/s' });
+    await gateway.close();
     output.restore();
 
     // Assess: the client got the JSON contract and the upstream body was let go.

@@ -1,9 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type LocalServer, startLocalServer } from '../../dev/local-server';
 import { fetchUpstream } from '../../functions/gateway/proxy/fetch-upstream';
-import { captureOutput } from '../helpers/capture-output';
+import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
 import { closedPort, startMisbehavingUpstream } from '../helpers/misbehaving-upstream';
 
@@ -18,36 +14,18 @@ const ANSWER_BOUND_MS = ROUTE_TIMEOUT_MS + 1_000;
  */
 describe('Integration: upstream faults through wireGatewayFromEnv and the local server', () => {
   let upstream: Awaited<ReturnType<typeof startMisbehavingUpstream>>;
-  let gateway: LocalServer;
-  let output: ReturnType<typeof captureOutput>;
-
-  beforeAll(async () => {
-    upstream = await startMisbehavingUpstream();
-    const dir = mkdtempSync(join(tmpdir(), 'gateway-faults-'));
-    const configPath = join(dir, 'gateway.yml');
-    writeFileSync(
-      configPath,
-      `
+  const gateway = useGatewayServer(async (own) => {
+    upstream = own(await startMisbehavingUpstream());
+    return {
+      routeTable: `
 routes:
   - { id: bad, path: "/bad/*", methods: [GET, PUT, POST, DELETE], upstream: "\${BAD_UPSTREAM}", strip_prefix: /bad, auth_required: false, timeout_ms: ${ROUTE_TIMEOUT_MS} }
   - { id: refused, path: "/refused/*", methods: [GET, POST], upstream: "http://127.0.0.1:\${CLOSED_PORT}", strip_prefix: /refused, auth_required: false, timeout_ms: ${ROUTE_TIMEOUT_MS} }
 `,
-    );
-    process.env.GATEWAY_CONFIG = configPath;
-    process.env.BAD_UPSTREAM = upstream.url;
-    process.env.CLOSED_PORT = String(await closedPort());
-    const { wireGatewayFromEnv } = await import('../../functions/gateway/wiring');
-    gateway = await startLocalServer(await wireGatewayFromEnv());
+      env: { BAD_UPSTREAM: upstream.url, CLOSED_PORT: String(await closedPort()) },
+    };
   });
-  afterAll(async () => {
-    await gateway.close();
-    await upstream.close();
-    delete process.env.GATEWAY_CONFIG;
-  });
-  beforeEach(() => {
-    output = captureOutput();
-  });
-  afterEach(() => output.restore());
+  const { output } = gateway;
 
   const failureLine = () => output.json().find((line) => line.message === 'request failed');
   const dependencyErrorCounted = (dependency: string): boolean =>
