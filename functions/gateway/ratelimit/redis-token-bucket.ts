@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { Command } from 'ioredis';
+import { setDeadline } from '../http/deadline-timer';
 import { type BucketShape, bucketShape, decisionFromAhead } from './bucket-shape';
 import {
   type BucketSpec,
@@ -14,9 +17,7 @@ import tokenBucketsLua from './token-buckets.lua';
 
 /** How this store names itself in errors, logs and metrics. */
 const REDIS = 'redis';
-const COMMAND = 'gatewayTokenBucket';
 const MULTI_COMMAND = 'gatewayTokenBuckets';
-type TokenBucketCommand = (key: string, tolerance: string, increment: string) => Promise<unknown>;
 /** Without a fixed key count: ioredis then takes the number of keys as the first argument. */
 type TokenBucketsCommand = (numberOfKeys: number, ...keysThenArgs: string[]) => Promise<unknown>;
 
@@ -39,13 +40,23 @@ const rejectClassified = (error: unknown): never => {
   throw classify(error);
 };
 
-/** The script's reply, `[allowed 0|1, ahead in nanoseconds]`, or `undefined` if it is not that. */
-const parseReply = (reply: unknown): [0 | 1, number] | undefined => {
-  if (!Array.isArray(reply) || reply.length !== 2) return undefined;
-  const [allowed, aheadNs] = reply as unknown[];
-  if ((allowed !== 0 && allowed !== 1) || !Number.isInteger(aheadNs)) return undefined;
-  return [allowed, aheadNs as number];
+/** The decision in the script's reply, `[allowed 0|1, ahead in nanoseconds]`; throws on any other reply. */
+const decisionOf = (shape: BucketShape, reply: unknown): RateDecision => {
+  if (Array.isArray(reply) && reply.length === 2) {
+    const allowed: unknown = reply[0];
+    const aheadNs: unknown = reply[1];
+    if ((allowed === 0 || allowed === 1) && Number.isInteger(aheadNs)) {
+      return decisionFromAhead(shape, allowed === 1, (aheadNs as number) / 1000);
+    }
+  }
+  throw new RateLimiterError(REDIS, 'bad_reply', {
+    cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
+  });
 };
+
+/** Redis has no script of that SHA1 (restarted, failed over, or SCRIPT FLUSH). */
+const isNoScript = (error: unknown): boolean =>
+  error instanceof Error && error.message.startsWith('NOSCRIPT');
 
 /** `token-buckets.lua`'s reply for `count` buckets, or `undefined` if it is not that. */
 const parseMultiReply = (
@@ -76,16 +87,21 @@ export interface RedisTokenBucketOptions {
 }
 
 /**
- * `RateLimiter` on Redis: `token-bucket.lua` registered with ioredis `defineCommand`, so each take
- * is one EVALSHA round trip (ioredis falls back to EVAL on NOSCRIPT, e.g. after a failover).
- * Works with a standalone client and with a Cluster (one key per call, hash-tagged by the caller).
+ * `RateLimiter` on Redis: each take is one EVALSHA of `token-bucket.lua` (one round trip), sent as
+ * an ioredis `Command` of our own, and EVAL once when Redis answers NOSCRIPT (a restart, a
+ * failover). Works with a standalone client and with a Cluster (one key per call, hash-tagged by
+ * the caller). `takeAll` runs `token-buckets.lua` through ioredis `defineCommand`.
  *
  * `take` chains promises instead of awaiting: this sits on every request's path, and each `async`
- * layer costs a promise and a microtask turn (bench/ratelimit.ts measures the whole take).
+ * layer costs a promise and a microtask turn (bench/ratelimit.ts measures the whole take). For the
+ * same reason it does not use `defineCommand`, whose every call adds a `.catch` promise, a closure
+ * and a WeakSet lookup, nor `replyWithin`'s promise: the reply deadline rejects the ioredis
+ * command's own promise (as ioredis' `commandTimeout` does), and the decision is read in the one
+ * `then` that follows it (docs/rate-limiting.md has the measurements).
  */
 export class RedisTokenBucket implements RateLimiter {
   readonly dependency = REDIS;
-  readonly #run: TokenBucketCommand;
+  readonly #sha: string;
   readonly #runAll: TokenBucketsCommand;
   readonly #client: RedisClient;
   readonly #replyTimeoutMs: number;
@@ -95,10 +111,7 @@ export class RedisTokenBucket implements RateLimiter {
     this.#client = client;
     this.#replyTimeoutMs = options.replyTimeoutMs ?? 50;
     this.#readyWaitMs = options.readyWaitMs ?? 200;
-    client.defineCommand(COMMAND, { numberOfKeys: 1, lua: tokenBucketLua });
-    const command = (client as unknown as Record<string, TokenBucketCommand | undefined>)[COMMAND];
-    if (!command) throw new Error('ioredis did not define the token bucket command');
-    this.#run = command.bind(client);
+    this.#sha = createHash('sha1').update(tokenBucketLua).digest('hex');
     client.defineCommand(MULTI_COMMAND, { lua: tokenBucketsLua });
     const multi = (client as unknown as Record<string, TokenBucketsCommand | undefined>)[
       MULTI_COMMAND
@@ -163,26 +176,48 @@ export class RedisTokenBucket implements RateLimiter {
 
   #send(key: string, bucket: BucketSpec): Promise<RateDecision> {
     let shape: BucketShape;
-    let pending: Promise<unknown>;
+    let command: Command;
     try {
       shape = bucketShape(bucket);
-      pending = this.#run(key, shape.scriptArgs[0], shape.scriptArgs[1]);
+      const [tolerance, increment] = shape.scriptArgs;
+      command = new Command('evalsha', [this.#sha, '1', key, tolerance, increment]);
+      this.#client.sendCommand(command);
     } catch (error) {
       return Promise.reject(classify(error));
     }
-    return replyWithin(
-      pending,
-      this.#replyTimeoutMs,
+    return this.#decide(command, shape, key);
+  }
+
+  /**
+   * The decision in `command`'s reply, or its failure classified; `timeoutMs` after sending, a
+   * command still unanswered is rejected (see `replyWithin` for why `setDeadline`). A late reply
+   * then settles nothing: the command's promise is already rejected.
+   */
+  #decide(command: Command, shape: BucketShape, key: string | undefined): Promise<RateDecision> {
+    const timeoutMs = this.#replyTimeoutMs;
+    const timer = setDeadline(timeoutMs, () => command.reject(new ReplyTimeoutError(timeoutMs)));
+    return command.promise.then(
       (reply) => {
-        const parsed = parseReply(reply);
-        if (!parsed) {
-          throw new RateLimiterError(REDIS, 'bad_reply', {
-            cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
-          });
-        }
-        return decisionFromAhead(shape, parsed[0] === 1, parsed[1] / 1000);
+        clearTimeout(timer);
+        return decisionOf(shape, reply);
       },
-      classify,
+      (error: unknown) => {
+        clearTimeout(timer);
+        // The script text goes once, then Redis has it again for every container.
+        if (key !== undefined && isNoScript(error)) return this.#eval(key, shape);
+        throw classify(error);
+      },
     );
+  }
+
+  #eval(key: string, shape: BucketShape): Promise<RateDecision> {
+    const [tolerance, increment] = shape.scriptArgs;
+    const command = new Command('eval', [tokenBucketLua, '1', key, tolerance, increment]);
+    try {
+      this.#client.sendCommand(command);
+    } catch (error) {
+      return Promise.reject(classify(error));
+    }
+    return this.#decide(command, shape, undefined);
   }
 }

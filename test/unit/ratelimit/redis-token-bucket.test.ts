@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Command } from 'ioredis';
 import { RateLimiterError } from '../../../functions/gateway/ratelimit/rate-limiter';
 import type { RedisClient } from '../../../functions/gateway/ratelimit/redis-client';
 import { RedisTokenBucket } from '../../../functions/gateway/ratelimit/redis-token-bucket';
@@ -12,6 +13,18 @@ class ScriptedClient extends EventEmitter {
   sent: unknown[][] = [];
   answer: (...args: unknown[]) => Promise<unknown> = async () => [1, 3_000_000_000];
 
+  /** `take` sends EVALSHA commands: the stub records the key and ARGV and settles the command. */
+  sendCommand(command: Command): Promise<unknown> {
+    const args = command.args.slice(2);
+    this.sent.push(args);
+    this.answer(...args).then(
+      (reply) => command.resolve(reply),
+      (error: unknown) => command.reject(error as Error),
+    );
+    return command.promise;
+  }
+
+  /** `takeAll` runs through ioredis `defineCommand`. */
   defineCommand(name: string): void {
     Object.assign(this, {
       [name]: (...args: unknown[]) => {
