@@ -25,7 +25,7 @@ export const ratio = (value: number): string => `${value.toFixed(2)}x`;
 
 /** A target a benchmark checks its result against (a written budget, not a measured figure). */
 export interface Target {
-  readonly op: '<' | '<=' | '=';
+  readonly op: '<' | '<=' | '>=' | '=';
   readonly limit: number;
   readonly unit: string;
 }
@@ -40,7 +40,9 @@ export const verdict = (name: string, value: number, target: Target, digits = 2)
       ? value < target.limit
       : target.op === '<='
         ? value <= target.limit
-        : value === target.limit;
+        : target.op === '>='
+          ? value >= target.limit
+          : value === target.limit;
   const unit = target.unit === 'x' ? 'x' : ` ${target.unit}`;
   const shown = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(digits)}${unit}`.trim();
   return `${name}: ${shown(value)} (target ${target.op} ${shown(target.limit)}): ${met ? 'met' : 'missed'}`;
