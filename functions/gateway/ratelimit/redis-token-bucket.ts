@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Command } from 'ioredis';
-import { setDeadline } from '../http/deadline-timer';
 import { type BucketShape, bucketShape, decisionFromAhead } from './bucket-shape';
 import {
   type BucketSpec,
@@ -12,6 +11,7 @@ import {
 } from './rate-limiter';
 import { type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
 import { ReplyTimeoutError, replyWithin } from './reply-deadline';
+import { ReplyTimers } from './reply-timers';
 import tokenBucketLua from './token-bucket.lua';
 import tokenBucketsLua from './token-buckets.lua';
 
@@ -106,11 +106,13 @@ export class RedisTokenBucket implements RateLimiter {
   readonly #client: RedisClient;
   readonly #replyTimeoutMs: number;
   readonly #readyWaitMs: number;
+  readonly #timers: ReplyTimers;
 
   constructor(client: RedisClient, options: RedisTokenBucketOptions = {}) {
     this.#client = client;
     this.#replyTimeoutMs = options.replyTimeoutMs ?? 50;
     this.#readyWaitMs = options.readyWaitMs ?? 200;
+    this.#timers = new ReplyTimers(this.#replyTimeoutMs);
     this.#sha = createHash('sha1').update(tokenBucketLua).digest('hex');
     client.defineCommand(MULTI_COMMAND, { lua: tokenBucketsLua });
     const multi = (client as unknown as Record<string, TokenBucketsCommand | undefined>)[
@@ -189,20 +191,18 @@ export class RedisTokenBucket implements RateLimiter {
   }
 
   /**
-   * The decision in `command`'s reply, or its failure classified; `timeoutMs` after sending, a
-   * command still unanswered is rejected (see `replyWithin` for why `setDeadline`). A late reply
-   * then settles nothing: the command's promise is already rejected.
+   * The decision in `command`'s reply, or its failure classified; a command still unanswered
+   * `replyTimeoutMs` after sending is rejected as a timeout (`ReplyTimers`).
    */
   #decide(command: Command, shape: BucketShape, key: string | undefined): Promise<RateDecision> {
-    const timeoutMs = this.#replyTimeoutMs;
-    const timer = setDeadline(timeoutMs, () => command.reject(new ReplyTimeoutError(timeoutMs)));
+    const watch = this.#timers.start(command);
     return command.promise.then(
       (reply) => {
-        clearTimeout(timer);
+        this.#timers.stop(watch);
         return decisionOf(shape, reply);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        this.#timers.stop(watch);
         // The script text goes once, then Redis has it again for every container.
         if (key !== undefined && isNoScript(error)) return this.#eval(key, shape);
         throw classify(error);

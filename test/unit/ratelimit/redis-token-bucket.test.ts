@@ -178,11 +178,38 @@ describe('RedisTokenBucket', () => {
       client.answer = () => Promise.resolve([1, 3_000_000_000]);
 
       const decision = await limiter.take('rl:k', spec);
+      // The answered command's timer is kept for the next take; when it fires it finds nothing
+      // pending and stops.
+      jest.advanceTimersByTime(50);
+      await new Promise((resolve) => setImmediate(resolve));
 
       expect(decision.allowed).toBe(true);
       expect(jest.getTimerCount()).toBe(0);
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('times out each unanswered command by its own send time, timers reused or not', async () => {
+    const { client, limiter } = setup();
+    await limiter.take('rl:k', spec); // leaves a timer to reuse
+    client.answer = () => new Promise(() => undefined);
+
+    const first = failureOf(limiter.take('rl:k', spec));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = limiter.take('rl:k', spec).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    const firstFailure = await first;
+    // The first command's deadline (50 ms) has passed; the second, sent 30 ms later, is pending.
+    const early = await Promise.race([
+      second,
+      new Promise((resolve) => setTimeout(() => resolve('pending'), 5)),
+    ]);
+
+    expect(firstFailure).toBe('timeout');
+    expect(early).toBe('pending');
+    expect(await second).toBe('failed');
   });
 });
