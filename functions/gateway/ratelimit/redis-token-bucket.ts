@@ -54,6 +54,24 @@ const decisionOf = (shape: BucketShape, reply: unknown): RateDecision => {
   });
 };
 
+/** Sockets on which `token-bucket.lua` went out in full (by EVAL) at least once. */
+const scriptSent = new WeakSet<object>();
+
+/**
+ * The take's EVALSHA, sent as EVAL with the script's text the first time on each connection, as
+ * ioredis' `defineCommand` does: a fresh Redis (or a new node) then needs no NOSCRIPT round trip.
+ */
+class TokenBucketCommand extends Command {
+  override toWritable(socket: object): string | Buffer {
+    if (!scriptSent.has(socket)) {
+      scriptSent.add(socket);
+      this.name = 'eval';
+      this.args[0] = tokenBucketLua;
+    }
+    return super.toWritable(socket);
+  }
+}
+
 /** Redis has no script of that SHA1 (restarted, failed over, or SCRIPT FLUSH). */
 const isNoScript = (error: unknown): boolean =>
   error instanceof Error && error.message.startsWith('NOSCRIPT');
@@ -88,8 +106,8 @@ export interface RedisTokenBucketOptions {
 
 /**
  * `RateLimiter` on Redis: each take is one EVALSHA of `token-bucket.lua` (one round trip), sent as
- * an ioredis `Command` of our own, and EVAL once when Redis answers NOSCRIPT (a restart, a
- * failover). Works with a standalone client and with a Cluster (one key per call, hash-tagged by
+ * an ioredis `Command` of our own: EVAL with the script the first time on each connection, and
+ * again when Redis answers NOSCRIPT (SCRIPT FLUSH, a failover to a replica without it). Works with a standalone client and with a Cluster (one key per call, hash-tagged by
  * the caller). `takeAll` runs `token-buckets.lua` through ioredis `defineCommand`.
  *
  * `take` chains promises instead of awaiting: this sits on every request's path, and each `async`
@@ -182,7 +200,7 @@ export class RedisTokenBucket implements RateLimiter {
     try {
       shape = bucketShape(bucket);
       const [tolerance, increment] = shape.scriptArgs;
-      command = new Command('evalsha', [this.#sha, '1', key, tolerance, increment]);
+      command = new TokenBucketCommand('evalsha', [this.#sha, '1', key, tolerance, increment]);
       this.#client.sendCommand(command);
     } catch (error) {
       return Promise.reject(classify(error));
