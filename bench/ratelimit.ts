@@ -6,9 +6,11 @@
  * the contenders' EVALSHA/EVAL calls, so run it on a Redis nothing else is using) and allowed-count
  * accuracy for a 1000-request burst on a bucket of 100.
  *
- * The two run interleaved in batches of 1000 decisions, alternating who goes first, so machine
- * drift hits both alike. Environment: REDIS_URL (default redis://127.0.0.1:6379),
- * BENCH_DECISIONS (per round, default 20000), BENCH_ROUNDS (default 3).
+ * The two run interleaved in batches of 1000 decisions, alternating who goes first, on two clients
+ * of the same options, so machine drift hits both alike; the throughput verdict (target: at least
+ * 1.0x the peer at 1 and at 50 in flight) takes the median of the ratios of back-to-back batch
+ * pairs. Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_DECISIONS (per round,
+ * default 20000), BENCH_ROUNDS (default 3).
  */
 import '../dev/lua-require-hook';
 import { randomUUID } from 'node:crypto';
@@ -26,8 +28,10 @@ helpIfAsked(
 
 Our Redis token bucket against rate-limiter-flexible on the same Redis, interleaved in one run:
 allowed traffic at 1 and 50 in flight, a flood on one bucket, and a 1000-request burst on a bucket
-of 100. Prints a verdict per target: ours at least 1.0x the peer's throughput on allowed traffic at
-1 and 50 in flight, at most one Redis round trip per decision, and exactly 100 allowed of the burst. Every key it creates starts with bench-rl-<run id>: and is removed at the end.
+of 100. Prints a verdict per target: throughput at least the peer's (1.0x, the median of
+back-to-back batch pairs) at 1 and at 50 in flight, at most one Redis round trip per decision, and
+exactly 100 allowed of the burst. Run it on a Redis nothing else uses (REDIS_URL) for the Redis
+time. Every key it creates starts with bench-rl-<run id>: and is removed at the end.
 Environment: REDIS_URL (default redis://127.0.0.1:6379), BENCH_DECISIONS (per round, default
 20000), BENCH_ROUNDS (default 3).`,
 );
@@ -148,7 +152,15 @@ const cell = async (
   contenders: readonly Contender[],
   inspector: Redis,
   title: string,
-  options: { shape: Shape; inFlight: number; keys: number; decisions: number; rounds: number },
+  options: {
+    shape: Shape;
+    inFlight: number;
+    keys: number;
+    decisions: number;
+    rounds: number;
+    /** Print a verdict on the throughput ratio (target: ours at least the peer's). */
+    throughputTarget?: boolean;
+  },
 ): Promise<void> => {
   const stats = contenders.map(() => ({
     latencies: [] as number[],
@@ -158,6 +170,9 @@ const cell = async (
     serverMicros: 0,
   }));
   const batches = Math.max(1, Math.round(options.decisions / BATCH));
+  // ours/peer throughput of each pair of back-to-back batches: the pair saw the same machine, so
+  // the median of these ratios shrugs off a burst of load from elsewhere that hit one batch.
+  const pairRatios: number[] = [];
   for (let round = 0; round < options.rounds; round += 1) {
     // Warm each side on throwaway buckets, so the measured ones start full.
     for (const contender of contenders)
@@ -165,6 +180,7 @@ const cell = async (
     const deciders = contenders.map((contender) => contender.limiter(options.shape));
     for (let batch = 0; batch < batches; batch += 1) {
       const order = (round * batches + batch) % 2 === 0 ? [0, 1] : [1, 0];
+      const rates = [0, 0];
       for (const index of order) {
         const contender = contenders[index] as Contender;
         const stat = stats[index] as (typeof stats)[number];
@@ -181,7 +197,9 @@ const cell = async (
         stat.commands += contender.commands;
         stat.serverMicros += (await scriptMicros(inspector)) - serverBefore;
         stat.allowed += result.allowed;
+        rates[index] = BATCH / result.seconds;
       }
+      pairRatios.push((rates[0] as number) / (rates[1] as number));
     }
   }
   console.log(`\n${title}`);
@@ -200,13 +218,13 @@ const cell = async (
   });
   const [a, b] = rows;
   if (a && b) {
+    const pairMedian = summarize(pairRatios).p50;
     console.log(
-      `  ratio ours/peer: throughput ${ratio(a.perSecond / b.perSecond)}  p50 ${ratio(a.p50 / b.p50)}  p99 ${ratio(a.p99 / b.p99)}  Redis time ${ratio(a.serverMicros / b.serverMicros)}`,
+      `  ratio ours/peer: throughput ${ratio(a.perSecond / b.perSecond)} (median of ${pairRatios.length} batch pairs ${ratio(pairMedian)})  p50 ${ratio(a.p50 / b.p50)}  p99 ${ratio(a.p99 / b.p99)}  Redis time ${ratio(a.serverMicros / b.serverMicros)}`,
     );
-    // Allowed traffic, ours against the peer: at least as fast (issue 15's target).
-    if (options.keys > 1) {
+    if (options.throughputTarget) {
       console.log(
-        `  ${verdict(`ours / rate-limiter-flexible throughput (${options.inFlight} in flight)`, a.perSecond / b.perSecond, { op: '>=', limit: 1, unit: 'x' })}`,
+        `  ${verdict(`throughput ours/peer, ${options.inFlight} in flight (median of batch pairs)`, pairMedian, { op: '>=', limit: 1, unit: 'x' })}`,
       );
     }
     // The per-request budget: at most one Redis round trip per decision.
@@ -234,6 +252,7 @@ const run = async (contenders: Contender[], inspector: Redis): Promise<void> => 
         keys: KEYS,
         decisions: DECISIONS,
         rounds: ROUNDS,
+        throughputTarget: true,
       },
     );
   }

@@ -25,7 +25,7 @@ export const ratio = (value: number): string => `${value.toFixed(2)}x`;
 
 /** A target a benchmark checks its result against (a written budget, not a measured figure). */
 export interface Target {
-  readonly op: '<' | '<=' | '=' | '>=';
+  readonly op: '<' | '<=' | '>=' | '=';
   readonly limit: number;
   readonly unit: string;
 }

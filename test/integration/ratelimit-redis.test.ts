@@ -111,6 +111,34 @@ describe('Integration: RedisTokenBucket', () => {
     expect(decision).toMatchObject({ allowed: true, remaining: 3 });
   });
 
+  it('sends the script in full on a new connection: one round trip for its first decision too', async () => {
+    const key = `rl:test:{${randomUUID()}}`;
+    const fresh = createRedisClient({
+      ...SHARED_REDIS,
+      tls: false,
+      cluster: false,
+      commandTimeoutMs: 2000,
+      connectTimeoutMs: 2000,
+    });
+    const freshLimiter = new RedisTokenBucket(fresh, { replyTimeoutMs: 2000, readyWaitMs: 2000 });
+    const monitor = await inspector.monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.includes(key)) commands.push(String(args[0]).toLowerCase());
+    });
+    try {
+      await freshLimiter.take(key, { capacity: 5, refillPerSecond: 1, cost: 1 });
+      await freshLimiter.take(key, { capacity: 5, refillPerSecond: 1, cost: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      monitor.disconnect();
+      await fresh.quit();
+    }
+
+    // EVAL carries the script on the connection's first take (no NOSCRIPT detour), EVALSHA after.
+    expect(commands.filter((c) => c === 'evalsha' || c === 'eval')).toEqual(['eval', 'evalsha']);
+  });
+
   it('makes exactly one round trip per decision', async () => {
     const key = `rl:test:{${randomUUID()}}`;
     await limiter.take(key, { capacity: 5, refillPerSecond: 1, cost: 1 }); // script cached

@@ -51,43 +51,78 @@ export class CircuitBreakerRateLimiter implements RateLimiter {
   }
 
   take(key: string, bucket: BucketSpec): Promise<RateDecision> {
-    return this.#guard(() => this.#inner.take(key, bucket));
-  }
-
-  takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
-    return this.#guard(() => this.#inner.takeAll(takes));
-  }
-
-  #guard<T>(call: () => Promise<T>): Promise<T> {
-    const state = this.state;
-    if (state === 'open' || (state === 'half_open' && this.#probing)) {
-      return Promise.reject(new RateLimiterError(this.#inner.dependency, 'circuit_open'));
-    }
-    const probe = state === 'half_open';
-    this.#probing = probe;
-    let pending: Promise<T>;
+    const refused = this.#admit();
+    if (refused) return Promise.reject(refused);
+    const probe = this.#probing;
+    let pending: Promise<RateDecision>;
     try {
-      pending = call();
+      pending = this.#inner.take(key, bucket);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    // Chained rather than awaited: this is on every request's path (see RedisTokenBucket).
-    return pending.then(
-      (decision) => {
-        if (probe) this.#probing = false;
-        if (this.#failures >= this.#threshold) this.#onStateChange?.('closed');
-        this.#failures = 0;
-        return decision;
-      },
-      (error: unknown) => {
-        if (probe) this.#probing = false;
-        this.#failures += 1;
-        if (this.#failures >= this.#threshold) {
-          if (this.#failures === this.#threshold || probe) this.#onStateChange?.('open');
-          this.#openUntil = this.#now() + this.#openMs;
-        }
-        throw error;
-      },
-    );
+    return this.#settle(pending, probe);
   }
+
+  takeAll(takes: readonly BucketTake[]): Promise<MultiRateDecision> {
+    const refused = this.#admit();
+    if (refused) return Promise.reject(refused);
+    const probe = this.#probing;
+    let pending: Promise<MultiRateDecision>;
+    try {
+      pending = this.#inner.takeAll(takes);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.#settle(pending, probe);
+  }
+
+  /** The error to fail with at once, or `undefined` when the call may go (marking a probe). */
+  #admit(): RateLimiterError | undefined {
+    // The closed circuit first, without reading the clock: that is every call while Redis is up.
+    if (this.#failures < this.#threshold) {
+      this.#probing = false;
+      return undefined;
+    }
+    if (this.#now() < this.#openUntil || this.#probing) {
+      return new RateLimiterError(this.#inner.dependency, 'circuit_open');
+    }
+    this.#probing = true;
+    return undefined;
+  }
+
+  // Chained rather than awaited, with handlers bound once: this is on every request's path (see
+  // RedisTokenBucket).
+  #settle<T>(pending: Promise<T>, probe: boolean): Promise<T> {
+    return probe
+      ? pending.then(this.#probeSucceeded, this.#probeFailed)
+      : pending.then(this.#succeeded, this.#failed);
+  }
+
+  readonly #succeeded = <T>(decision: T): T => {
+    if (this.#failures >= this.#threshold) this.#onStateChange?.('closed');
+    this.#failures = 0;
+    return decision;
+  };
+
+  readonly #failed = (error: unknown): never => {
+    this.#failures += 1;
+    if (this.#failures >= this.#threshold) {
+      if (this.#failures === this.#threshold) this.#onStateChange?.('open');
+      this.#openUntil = this.#now() + this.#openMs;
+    }
+    throw error;
+  };
+
+  readonly #probeSucceeded = <T>(decision: T): T => {
+    this.#probing = false;
+    return this.#succeeded(decision);
+  };
+
+  readonly #probeFailed = (error: unknown): never => {
+    this.#probing = false;
+    this.#failures += 1;
+    this.#onStateChange?.('open');
+    this.#openUntil = this.#now() + this.#openMs;
+    throw error;
+  };
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { Command } from 'ioredis';
 import { type BucketShape, bucketShape, decisionFromAhead } from './bucket-shape';
 import {
   type BucketSpec,
@@ -9,14 +11,13 @@ import {
 } from './rate-limiter';
 import { type RedisClient, RedisNotReadyError, whenReady } from './redis-client';
 import { ReplyTimeoutError, replyWithin } from './reply-deadline';
+import { ReplyTimers } from './reply-timers';
 import tokenBucketLua from './token-bucket.lua';
 import tokenBucketsLua from './token-buckets.lua';
 
 /** How this store names itself in errors, logs and metrics. */
 const REDIS = 'redis';
-const COMMAND = 'gatewayTokenBucket';
 const MULTI_COMMAND = 'gatewayTokenBuckets';
-type TokenBucketCommand = (key: string, tolerance: string, increment: string) => Promise<unknown>;
 /** Without a fixed key count: ioredis then takes the number of keys as the first argument. */
 type TokenBucketsCommand = (numberOfKeys: number, ...keysThenArgs: string[]) => Promise<unknown>;
 
@@ -39,13 +40,41 @@ const rejectClassified = (error: unknown): never => {
   throw classify(error);
 };
 
-/** The script's reply, `[allowed 0|1, ahead in nanoseconds]`, or `undefined` if it is not that. */
-const parseReply = (reply: unknown): [0 | 1, number] | undefined => {
-  if (!Array.isArray(reply) || reply.length !== 2) return undefined;
-  const [allowed, aheadNs] = reply as unknown[];
-  if ((allowed !== 0 && allowed !== 1) || !Number.isInteger(aheadNs)) return undefined;
-  return [allowed, aheadNs as number];
+/** The decision in the script's reply, `[allowed 0|1, ahead in nanoseconds]`; throws on any other reply. */
+const decisionOf = (shape: BucketShape, reply: unknown): RateDecision => {
+  if (Array.isArray(reply) && reply.length === 2) {
+    const allowed: unknown = reply[0];
+    const aheadNs: unknown = reply[1];
+    if ((allowed === 0 || allowed === 1) && Number.isInteger(aheadNs)) {
+      return decisionFromAhead(shape, allowed === 1, (aheadNs as number) / 1000);
+    }
+  }
+  throw new RateLimiterError(REDIS, 'bad_reply', {
+    cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
+  });
 };
+
+/** Sockets on which `token-bucket.lua` went out in full (by EVAL) at least once. */
+const scriptSent = new WeakSet<object>();
+
+/**
+ * The take's EVALSHA, sent as EVAL with the script's text the first time on each connection, as
+ * ioredis' `defineCommand` does: a fresh Redis (or a new node) then needs no NOSCRIPT round trip.
+ */
+class TokenBucketCommand extends Command {
+  override toWritable(socket: object): string | Buffer {
+    if (!scriptSent.has(socket)) {
+      scriptSent.add(socket);
+      this.name = 'eval';
+      this.args[0] = tokenBucketLua;
+    }
+    return super.toWritable(socket);
+  }
+}
+
+/** Redis has no script of that SHA1 (restarted, failed over, or SCRIPT FLUSH). */
+const isNoScript = (error: unknown): boolean =>
+  error instanceof Error && error.message.startsWith('NOSCRIPT');
 
 /** `token-buckets.lua`'s reply for `count` buckets, or `undefined` if it is not that. */
 const parseMultiReply = (
@@ -76,29 +105,33 @@ export interface RedisTokenBucketOptions {
 }
 
 /**
- * `RateLimiter` on Redis: `token-bucket.lua` registered with ioredis `defineCommand`, so each take
- * is one EVALSHA round trip (ioredis falls back to EVAL on NOSCRIPT, e.g. after a failover).
- * Works with a standalone client and with a Cluster (one key per call, hash-tagged by the caller).
+ * `RateLimiter` on Redis: each take is one EVALSHA of `token-bucket.lua` (one round trip), sent as
+ * an ioredis `Command` of our own: EVAL with the script the first time on each connection, and
+ * again when Redis answers NOSCRIPT (SCRIPT FLUSH, a failover to a replica without it). Works with a standalone client and with a Cluster (one key per call, hash-tagged by
+ * the caller). `takeAll` runs `token-buckets.lua` through ioredis `defineCommand`.
  *
  * `take` chains promises instead of awaiting: this sits on every request's path, and each `async`
- * layer costs a promise and a microtask turn (bench/ratelimit.ts measures the whole take).
+ * layer costs a promise and a microtask turn (bench/ratelimit.ts measures the whole take). For the
+ * same reason it does not use `defineCommand`, whose every call adds a `.catch` promise, a closure
+ * and a WeakSet lookup, nor `replyWithin`'s promise: the reply deadline rejects the ioredis
+ * command's own promise (as ioredis' `commandTimeout` does), and the decision is read in the one
+ * `then` that follows it (docs/rate-limiting.md has the measurements).
  */
 export class RedisTokenBucket implements RateLimiter {
   readonly dependency = REDIS;
-  readonly #run: TokenBucketCommand;
+  readonly #sha: string;
   readonly #runAll: TokenBucketsCommand;
   readonly #client: RedisClient;
   readonly #replyTimeoutMs: number;
   readonly #readyWaitMs: number;
+  readonly #timers: ReplyTimers;
 
   constructor(client: RedisClient, options: RedisTokenBucketOptions = {}) {
     this.#client = client;
     this.#replyTimeoutMs = options.replyTimeoutMs ?? 50;
     this.#readyWaitMs = options.readyWaitMs ?? 200;
-    client.defineCommand(COMMAND, { numberOfKeys: 1, lua: tokenBucketLua });
-    const command = (client as unknown as Record<string, TokenBucketCommand | undefined>)[COMMAND];
-    if (!command) throw new Error('ioredis did not define the token bucket command');
-    this.#run = command.bind(client);
+    this.#timers = new ReplyTimers(this.#replyTimeoutMs);
+    this.#sha = createHash('sha1').update(tokenBucketLua).digest('hex');
     client.defineCommand(MULTI_COMMAND, { lua: tokenBucketsLua });
     const multi = (client as unknown as Record<string, TokenBucketsCommand | undefined>)[
       MULTI_COMMAND
@@ -163,26 +196,46 @@ export class RedisTokenBucket implements RateLimiter {
 
   #send(key: string, bucket: BucketSpec): Promise<RateDecision> {
     let shape: BucketShape;
-    let pending: Promise<unknown>;
+    let command: Command;
     try {
       shape = bucketShape(bucket);
-      pending = this.#run(key, shape.scriptArgs[0], shape.scriptArgs[1]);
+      const [tolerance, increment] = shape.scriptArgs;
+      command = new TokenBucketCommand('evalsha', [this.#sha, '1', key, tolerance, increment]);
+      this.#client.sendCommand(command);
     } catch (error) {
       return Promise.reject(classify(error));
     }
-    return replyWithin(
-      pending,
-      this.#replyTimeoutMs,
+    return this.#decide(command, shape, key);
+  }
+
+  /**
+   * The decision in `command`'s reply, or its failure classified; a command still unanswered
+   * `replyTimeoutMs` after sending is rejected as a timeout (`ReplyTimers`).
+   */
+  #decide(command: Command, shape: BucketShape, key: string | undefined): Promise<RateDecision> {
+    const watch = this.#timers.start(command);
+    return command.promise.then(
       (reply) => {
-        const parsed = parseReply(reply);
-        if (!parsed) {
-          throw new RateLimiterError(REDIS, 'bad_reply', {
-            cause: new Error(`unexpected reply ${JSON.stringify(reply)}`),
-          });
-        }
-        return decisionFromAhead(shape, parsed[0] === 1, parsed[1] / 1000);
+        this.#timers.stop(watch);
+        return decisionOf(shape, reply);
       },
-      classify,
+      (error: unknown) => {
+        this.#timers.stop(watch);
+        // The script text goes once, then Redis has it again for every container.
+        if (key !== undefined && isNoScript(error)) return this.#eval(key, shape);
+        throw classify(error);
+      },
     );
+  }
+
+  #eval(key: string, shape: BucketShape): Promise<RateDecision> {
+    const [tolerance, increment] = shape.scriptArgs;
+    const command = new Command('eval', [tokenBucketLua, '1', key, tolerance, increment]);
+    try {
+      this.#client.sendCommand(command);
+    } catch (error) {
+      return Promise.reject(classify(error));
+    }
+    return this.#decide(command, shape, undefined);
   }
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Command } from 'ioredis';
 import { RateLimiterError } from '../../../functions/gateway/ratelimit/rate-limiter';
 import type { RedisClient } from '../../../functions/gateway/ratelimit/redis-client';
 import { RedisTokenBucket } from '../../../functions/gateway/ratelimit/redis-token-bucket';
@@ -12,6 +13,18 @@ class ScriptedClient extends EventEmitter {
   sent: unknown[][] = [];
   answer: (...args: unknown[]) => Promise<unknown> = async () => [1, 3_000_000_000];
 
+  /** `take` sends EVALSHA commands: the stub records the key and ARGV and settles the command. */
+  sendCommand(command: Command): Promise<unknown> {
+    const args = command.args.slice(2);
+    this.sent.push(args);
+    this.answer(...args).then(
+      (reply) => command.resolve(reply),
+      (error: unknown) => command.reject(error as Error),
+    );
+    return command.promise;
+  }
+
+  /** `takeAll` runs through ioredis `defineCommand`. */
   defineCommand(name: string): void {
     Object.assign(this, {
       [name]: (...args: unknown[]) => {
@@ -165,11 +178,38 @@ describe('RedisTokenBucket', () => {
       client.answer = () => Promise.resolve([1, 3_000_000_000]);
 
       const decision = await limiter.take('rl:k', spec);
+      // The answered command's timer is kept for the next take; when it fires it finds nothing
+      // pending and stops.
+      jest.advanceTimersByTime(50);
+      await new Promise((resolve) => setImmediate(resolve));
 
       expect(decision.allowed).toBe(true);
       expect(jest.getTimerCount()).toBe(0);
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('times out each unanswered command by its own send time, timers reused or not', async () => {
+    const { client, limiter } = setup();
+    await limiter.take('rl:k', spec); // leaves a timer to reuse
+    client.answer = () => new Promise(() => undefined);
+
+    const first = failureOf(limiter.take('rl:k', spec));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = limiter.take('rl:k', spec).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    const firstFailure = await first;
+    // The first command's deadline (50 ms) has passed; the second, sent 30 ms later, is pending.
+    const early = await Promise.race([
+      second,
+      new Promise((resolve) => setTimeout(() => resolve('pending'), 5)),
+    ]);
+
+    expect(firstFailure).toBe('timeout');
+    expect(early).toBe('pending');
+    expect(await second).toBe('failed');
   });
 });
