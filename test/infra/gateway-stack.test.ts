@@ -64,7 +64,6 @@ describe('Infra: GatewayStack', () => {
         'DYNAMODB_ENDPOINT',
         'GATEWAY_CONFIG',
         'GATEWAY_INVOKE_MODE',
-        'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
@@ -77,7 +76,8 @@ describe('Infra: GatewayStack', () => {
         'SESSION_TABLE',
       ].sort(),
     );
-    expect(variables).toMatchObject({ REDIS_TLS: 'true', NODE_OPTIONS: '--enable-source-maps' });
+    // No NODE_OPTIONS=--enable-source-maps: parsing the maps cost every cold start (docs/performance.md).
+    expect(variables).toMatchObject({ REDIS_TLS: 'true' });
     // Declared for `sam local invoke --env-vars` only; the deployed value is read from its ARN.
     expect(variables.SESSION_SECRET).toBe('');
     expect(JSON.stringify(variables)).not.toMatch(/resolve:secretsmanager|SecretString/);
