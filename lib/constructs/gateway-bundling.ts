@@ -20,7 +20,7 @@ export const GATEWAY_BUNDLE_BANNER =
 
 /**
  * Whether the AWS SDK v3 is bundled into the asset (true) or left to the copy the Lambda runtime
- * provides (false: NodejsFunction marks `@aws-sdk/*` external). Bundled, as the SDK team
+ * provides (false: `@aws-sdk/*` is marked external). Bundled, as the SDK team
  * recommends: the clients are the lockfile's versions, and `bench:cold-start --compare-sdk`
  * measured import + init 0.87-0.97x of the external SDK's (docs/performance.md).
  */
@@ -34,7 +34,7 @@ export const GATEWAY_BUNDLE_AWS_SDK = true;
  */
 export const GATEWAY_BUNDLE_SOURCES_CONTENT = false;
 
-/** What NodejsFunction marks external when the SDK is left to the runtime. */
+/** What the asset leaves out when the SDK is left to the runtime. */
 export const RUNTIME_AWS_SDK_EXTERNALS = ['@aws-sdk/*'];
 
 /**
