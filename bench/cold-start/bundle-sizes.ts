@@ -32,3 +32,40 @@ export const bundles = (metafile: Metafile, name: string): boolean =>
   Object.keys(metafile.inputs).some((path) => packageOf(path) === name);
 
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+export interface FileSet {
+  readonly files: number;
+  readonly bytes: number;
+}
+
+/**
+ * The output files a cold start reads: the entry and the chunks it imports statically, transitively
+ * (the rest are chunks behind `import()`, read when first used).
+ */
+export const loadedAtInit = (
+  metafile: Metafile,
+  entryPath: string,
+): { atInit: FileSet; onDemand: FileSet } => {
+  const outputs = Object.entries(metafile.outputs).filter(([path]) => !path.endsWith('.map'));
+  const entry = outputs.find(([path]) => path.endsWith(entryPath));
+  if (!entry) throw new Error(`no output ${entryPath} in the metafile`);
+  const seen = new Set<string>([entry[0]]);
+  const pending = [entry[0]];
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    for (const { path: imported, kind } of metafile.outputs[path]?.imports ?? []) {
+      if (kind !== 'import-statement' || seen.has(imported) || !metafile.outputs[imported])
+        continue;
+      seen.add(imported);
+      pending.push(imported);
+    }
+  }
+  const sum = (paths: string[]): FileSet => ({
+    files: paths.length,
+    bytes: paths.reduce((total, path) => total + (metafile.outputs[path]?.bytes ?? 0), 0),
+  });
+  const all = outputs.map(([path]) => path);
+  return {
+    atInit: sum(all.filter((path) => seen.has(path))),
+    onDemand: sum(all.filter((path) => !seen.has(path))),
+  };
+};

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageOf } from './bundle-sizes';
 
@@ -20,8 +21,8 @@ interface CpuProfile {
 }
 
 /**
- * Self time of a `--cpu-prof` profile by package. Frames in the minified bundle are mapped back
- * to their sources with the bundle's source map, so the bundle's time is split by the package it
+ * Self time of a `--cpu-prof` profile by package. Frames in the minified bundle (`index.mjs` and
+ * its chunks, in the folder of `bundlePath`) are mapped back to their sources with their source maps, so the bundle's time is split by the package it
  * came from; Node's own frames (module loading, compiling) and V8's pseudo-frames are kept apart.
  */
 export const profileByPackage = (
@@ -29,15 +30,28 @@ export const profileByPackage = (
   bundlePath: string,
 ): { total: number; parts: { part: string; ms: number }[] } => {
   const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile;
-  const map = new SourceMap(JSON.parse(readFileSync(`${bundlePath}.map`, 'utf8')));
+  const bundleDir = dirname(bundlePath);
+  const maps = new Map<string, SourceMap | undefined>();
+  const mapOf = (file: string): SourceMap | undefined => {
+    if (!maps.has(file)) {
+      const path = `${file}.map`;
+      maps.set(
+        file,
+        existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : undefined,
+      );
+    }
+    return maps.get(file);
+  };
   const partOf = new Map<number, string>();
   for (const node of profile.nodes) {
     const { url, functionName, lineNumber, columnNumber } = node.callFrame;
     let part: string;
     if (!url) part = functionName.startsWith('(') ? functionName : '(native)';
     else if (url.startsWith('node:')) part = '(node internals: module loading, built-ins)';
-    else if (url.startsWith('file:') && fileURLToPath(url) === bundlePath) {
-      const entry = map.findEntry(lineNumber, columnNumber) as { originalSource?: string };
+    else if (url.startsWith('file:') && fileURLToPath(url).startsWith(`${bundleDir}/`)) {
+      const entry = (mapOf(fileURLToPath(url))?.findEntry(lineNumber, columnNumber) ?? {}) as {
+        originalSource?: string;
+      };
       part = entry.originalSource ? packageOf(entry.originalSource) : '(bundle, unmapped)';
     } else if (url.startsWith('file:')) part = packageOf(fileURLToPath(url));
     else part = '(other)';

@@ -1,7 +1,7 @@
 /**
- * How the gateway function is bundled, in one place: `GatewayFunction` hands these to
- * NodejsFunction (which runs esbuild with them), and `bench/cold-start.ts` runs esbuild with the
- * same ones, so the benchmark measures the bundle that is deployed. No aws-cdk-lib import here.
+ * How the gateway function is bundled, in one place: `GatewayFunction` runs esbuild with these
+ * options when the asset is staged, and `bench/cold-start.ts` runs esbuild with the same ones, so
+ * the benchmark measures the bundle that is deployed. No aws-cdk-lib import here.
  */
 
 /** Node.js 24 on Lambda. */
@@ -20,33 +20,43 @@ export const GATEWAY_BUNDLE_BANNER =
 
 /**
  * Whether the AWS SDK v3 is bundled into the asset (true) or left to the copy the Lambda runtime
- * provides (false: NodejsFunction marks `@aws-sdk/*` external). Bundled, as the SDK team
+ * provides (false: `@aws-sdk/*` is marked external). Bundled, as the SDK team
  * recommends: the clients are the lockfile's versions, and `bench:cold-start --compare-sdk`
  * measured import + init 0.87-0.97x of the external SDK's (docs/performance.md).
  */
 export const GATEWAY_BUNDLE_AWS_SDK = true;
 
 /**
- * The source map without the sources' text: stack traces still name file, line and column, and
- * the runtime (`--enable-source-maps`) reads and parses a much smaller file at every cold start.
+ * The source maps ship in the asset for looking stack traces up offline (`npm run map-stack`,
+ * docs/operations.md), without the sources' text. The function does not run with
+ * `--enable-source-maps`: reading and parsing the maps cost 15-20% of every cold start
+ * (docs/performance.md).
  */
 export const GATEWAY_BUNDLE_SOURCES_CONTENT = false;
 
-/** What NodejsFunction marks external when the SDK is left to the runtime. */
+/** What the asset leaves out when the SDK is left to the runtime. */
 export const RUNTIME_AWS_SDK_EXTERNALS = ['@aws-sdk/*'];
 
-/** The esbuild options NodejsFunction derives from the settings above (ESM, minified, source maps). */
+/**
+ * The esbuild options of the asset: ESM, minified, source maps, `index.mjs` plus chunks. With
+ * `splitting`, what the code imports with `import()` (openid-client for the login, the X-Ray
+ * tracer, the SDK's credential providers other than the environment's) becomes a chunk file that
+ * is read and compiled only when first used, instead of with `index.mjs` at every cold start.
+ */
 export const gatewayEsbuildOptions = (options: {
   readonly entry: string;
-  readonly outfile: string;
+  readonly outdir: string;
   readonly bundleAwsSdk?: boolean;
 }) => ({
-  entryPoints: [options.entry],
+  entryPoints: { index: options.entry },
   bundle: true,
   platform: 'node' as const,
   format: 'esm' as const,
   target: GATEWAY_BUNDLE_TARGET,
-  outfile: options.outfile,
+  outdir: options.outdir,
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   minify: true,
   sourcemap: true,
   sourcesContent: GATEWAY_BUNDLE_SOURCES_CONTENT,

@@ -1,5 +1,13 @@
+import { cpSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  DockerImage,
+  Duration,
+  type ILocalBundling,
+  RemovalPolicy,
+  Token,
+} from 'aws-cdk-lib';
 import {
   type ISecurityGroup,
   type IVpc,
@@ -16,27 +24,22 @@ import {
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { EnvName } from '../../functions/gateway/config/environment-names';
 import {
   DEFAULT_METRICS_NAMESPACE,
   DEFAULT_SERVICE_NAME,
 } from '../../functions/gateway/observability/metric-names';
-import {
-  GATEWAY_BUNDLE_AWS_SDK,
-  GATEWAY_BUNDLE_BANNER,
-  GATEWAY_BUNDLE_LOADER,
-  GATEWAY_BUNDLE_MAIN_FIELDS,
-  GATEWAY_BUNDLE_SOURCES_CONTENT,
-  GATEWAY_BUNDLE_TARGET,
-} from './gateway-bundling';
+import { gatewayEsbuildOptions } from './gateway-bundling';
 import { compiledRouteTableFile } from './gateway-route-table';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -82,11 +85,32 @@ export const GatewayLogLevels = ['TRACE', 'DEBUG', 'INFO'] as const;
 export type GatewayLogLevel = (typeof GatewayLogLevels)[number];
 
 /**
- * The gateway Lambda function: Node.js 24 on ARM64, bundled as ESM by the locally installed
- * esbuild (never Docker), minified with source maps, with the route table beside it compiled to
- * JSON at synth (the function loads no YAML parser or config schema at init).
+ * The asset, built on this machine by the installed esbuild with `gatewayEsbuildOptions` (never
+ * Docker): `index.mjs`, the chunks it loads on demand, their source maps, and the route table
+ * compiled at synth in `config/gateway.json`. Not NodejsFunction's bundling: it runs esbuild's
+ * command line with one output file, and code splitting needs an output folder.
  */
-export class GatewayFunction extends NodejsFunction {
+const localAsset = (routeTable: string): ILocalBundling => ({
+  tryBundle: (outputDir: string) => {
+    buildSync(
+      gatewayEsbuildOptions({
+        entry: path.join(REPO_ROOT, 'functions', 'gateway', 'handler.ts'),
+        outdir: outputDir,
+      }),
+    );
+    mkdirSync(path.join(outputDir, 'config'), { recursive: true });
+    cpSync(routeTable, path.join(outputDir, 'config', 'gateway.json'));
+    return true;
+  },
+});
+
+/**
+ * The gateway Lambda function: Node.js 24 on ARM64, bundled as ESM by the locally installed
+ * esbuild (never Docker), minified, split into chunks loaded on demand, with the route table
+ * beside it compiled to JSON at synth (the function loads no YAML parser or config schema at
+ * init).
+ */
+export class GatewayFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: GatewayFunctionProps = {}) {
     const configPath = props.configPath ?? 'config/gateway.yml';
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -125,8 +149,15 @@ export class GatewayFunction extends NodejsFunction {
       ),
     });
     super(scope, id, {
-      entry: path.join(REPO_ROOT, 'functions', 'gateway', 'handler.ts'),
-      handler: 'handler',
+      code: Code.fromAsset(REPO_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: localAsset(routeTable),
+          // Never used: local bundling either builds the asset or throws.
+          image: DockerImage.fromRegistry('unused-local-bundling-only'),
+        },
+      }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -141,8 +172,6 @@ export class GatewayFunction extends NodejsFunction {
       ...(props.reservedConcurrentExecutions !== undefined
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
         : {}),
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       ...(props.vpc
         ? {
             vpc: props.vpc,
@@ -151,7 +180,6 @@ export class GatewayFunction extends NodejsFunction {
           }
         : {}),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         [EnvName.GATEWAY_CONFIG]: 'config/gateway.json',
         POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
@@ -159,26 +187,6 @@ export class GatewayFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: logLevel,
         ...(props.tracing ? { [EnvName.GATEWAY_TRACING]: 'active' } : {}),
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: GATEWAY_BUNDLE_TARGET,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: GATEWAY_BUNDLE_SOURCES_CONTENT,
-        mainFields: GATEWAY_BUNDLE_MAIN_FIELDS,
-        loader: { ...GATEWAY_BUNDLE_LOADER },
-        banner: GATEWAY_BUNDLE_BANNER,
-        bundleAwsSDK: GATEWAY_BUNDLE_AWS_SDK,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            `mkdir -p "${outputDir}/config"`,
-            `cp "${routeTable}" "${outputDir}/config/gateway.json"`,
-          ],
-        },
       },
     });
   }

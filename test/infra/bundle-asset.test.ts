@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import {
   cpSync,
@@ -8,11 +8,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
@@ -215,6 +217,39 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** Every file of an asset, relative to its folder. */
+const assetFiles = (dir: string): string[] =>
+  (readdirSync(dir, { recursive: true }) as string[]).filter((file) =>
+    statSync(join(dir, file)).isFile(),
+  );
+
+/** The sources the source maps of these asset files list. */
+const mapSources = (files: readonly string[]): string[] =>
+  files.flatMap(
+    (file) =>
+      (JSON.parse(readFileSync(join(taskDir, `${file}.map`), 'utf8')) as { sources: string[] })
+        .sources,
+  );
+
+/** An asset file and the chunks it imports statically, transitively: what its import reads. */
+const staticClosure = (entry: string): string[] => {
+  const seen = new Set([entry]);
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    const code = readFileSync(join(taskDir, file), 'utf8');
+    // Minified static imports: `import{a as b}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`;
+    // `import("./chunks/x.mjs")` is a dynamic one, read on demand.
+    for (const [, target] of code.matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+\.mjs)"/g)) {
+      const path = join(dirname(file), target as string);
+      if (!seen.has(path)) {
+        seen.add(path);
+        pending.push(path);
+      }
+    }
+  }
+  return [...seen];
+};
+
 /** One cold container: init, then each event in turn. */
 const invoke = async (
   mode: 'buffered' | 'streaming' | 'traced',
@@ -293,10 +328,8 @@ describe('Infra: the synthesized asset, outside the repository, on Node.js 24', 
         'config/gateway.yml',
       ),
     );
-    // The source map lists every file esbuild put into the bundle.
-    const { sources } = JSON.parse(readFileSync(join(taskDir, 'index.mjs.map'), 'utf8')) as {
-      sources: string[];
-    };
+    // The source maps list every file esbuild put into the bundle and its chunks.
+    const sources = mapSources(assetFiles(taskDir).filter((file) => file.endsWith('.mjs')));
     expect(sources.some((source) => source.includes('functions/gateway/handler.ts'))).toBe(true);
     expect(sources.filter((source) => /node_modules\/yaml\//.test(source))).toEqual([]);
     expect(
@@ -307,6 +340,88 @@ describe('Infra: the synthesized asset, outside the repository, on Node.js 24', 
       ),
     ).toEqual([]);
   });
+
+  it("reads at init only what a request needs: login, tracing and undici's unused parts are not in it", () => {
+    const atInit = staticClosure('index.mjs');
+    const initSources = mapSources(atInit);
+    const allSources = mapSources(assetFiles(taskDir).filter((file) => file.endsWith('.mjs')));
+    for (const lazy of ['node_modules/openid-client/', 'node_modules/aws-xray-sdk-core/']) {
+      expect({ lazy, atInit: initSources.some((source) => source.includes(lazy)) }).toEqual({
+        lazy,
+        atInit: false,
+      });
+      expect({ lazy, inAsset: allSources.some((source) => source.includes(lazy)) }).toEqual({
+        lazy,
+        inAsset: true,
+      });
+    }
+    // undici's index evaluates fetch, WebSocket, the cache and the mocks (undici-parts.ts).
+    expect(allSources.filter((source) => /node_modules\/undici\/index\.js$/.test(source))).toEqual(
+      [],
+    );
+    // Nor WebSocket, EventSource, the cache, the mocks, or the cookies module (which reads
+    // `globalThis.Headers` and so makes Node.js load its own copy of undici).
+    expect(
+      initSources.filter((source) =>
+        /node_modules\/undici\/lib\/(web\/(websocket|eventsource|cache|cookies)|mock)\//.test(
+          source,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('loads every chunk on Node.js 24 (what the function reads on demand resolves in the asset)', async () => {
+    const chunks = assetFiles(taskDir).filter((file) => /^chunks\/.*\.mjs$/.test(file));
+    expect(chunks.length).toBeGreaterThan(0);
+    const script = `for (const chunk of ${JSON.stringify(chunks)}) await import('./' + chunk); console.log('LOADED');`;
+    const { stdout, stderr } = await run(node, ['--input-type=module', '-e', script], {
+      cwd: taskDir,
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' },
+      timeout: 60_000,
+    }).catch((error: { stdout?: string; stderr?: string }) => ({
+      stdout: error.stdout ?? '',
+      stderr: `${error.stderr ?? ''}\n${String(error)}`,
+    }));
+    recordChildOutput('bundle-asset-chunks', { stdout, stderr });
+    expect(stdout.trim()).toBe('LOADED');
+  }, 60_000);
+
+  it('maps a stack trace of the minified asset back to the sources (npm run map-stack)', () => {
+    // A position in index.mjs that comes from the gateway's own wiring, as a log line's stack has it.
+    const map = new SourceMap(JSON.parse(readFileSync(join(taskDir, 'index.mjs.map'), 'utf8')));
+    const lines = readFileSync(join(taskDir, 'index.mjs'), 'utf8').split('\n');
+    let frame = '';
+    for (let line = 0; line < lines.length && !frame; line++) {
+      for (let column = 0; column < (lines[line]?.length ?? 0); column += 50) {
+        const entry = map.findEntry(line, column) as { originalSource?: string };
+        if (entry.originalSource?.endsWith('functions/gateway/wire-gateway.ts')) {
+          frame = `    at wireGateway (file:///var/task/index.mjs:${line + 1}:${column + 1})`;
+          break;
+        }
+      }
+    }
+    expect(frame).not.toBe('');
+    const stackFile = join(work, 'stack.txt');
+    writeFileSync(stackFile, `Error: boom\\n${frame}\\n    at node:internal/x:1:1`);
+
+    const result = spawnSync(
+      'npx',
+      ['tsx', join(ROOT, 'scripts', 'map-stack.ts'), taskDir, stackFile],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    recordChildOutput('bundle-asset-map-stack', { stdout: result.stdout, stderr: result.stderr });
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Error: boom$/m);
+    expect(result.stdout).toMatch(
+      /^ {4}at wireGateway \(functions\/gateway\/wire-gateway\.ts:\d+:\d+/m,
+    );
+    expect(result.stdout).not.toContain('/var/task/index.mjs');
+  }, 70_000);
 
   it('loads and answers with no NODE_PATH: the AWS SDK is in the bundle, nothing comes from the repository', async () => {
     const outcome = await invoke('buffered', ['health-live.json'], {});

@@ -65,7 +65,6 @@ describe('Infra: GatewayStack', () => {
         'DYNAMODB_ENDPOINT',
         'GATEWAY_CONFIG',
         'GATEWAY_INVOKE_MODE',
-        'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
@@ -79,9 +78,9 @@ describe('Infra: GatewayStack', () => {
         'SESSION_TABLE',
       ].sort(),
     );
+    // No NODE_OPTIONS=--enable-source-maps: parsing the maps cost every cold start (docs/performance.md).
     expect(variables).toMatchObject({
       REDIS_TLS: 'true',
-      NODE_OPTIONS: '--enable-source-maps',
       SECRETS_MAX_AGE_SECONDS: '300',
     });
     // Every gateway variable is one the runtime reads (the names come from one module).
@@ -90,7 +89,6 @@ describe('Infra: GatewayStack', () => {
     expect(others.sort()).toEqual(
       [
         'DEMO_UPSTREAM_URL',
-        'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',

@@ -10,6 +10,7 @@ describe('Integration: --help on every script', () => {
     ['start', 'usage: npm start'],
     ['session', 'npm run session -- create'],
     ['check-config', 'usage: npm run check-config'],
+    ['map-stack', 'usage: npm run map-stack'],
     ['bench:sessions', 'usage: npm run bench:sessions'],
     ['bench:ratelimit', 'usage: npm run bench:ratelimit'],
     ['bench:proxy', 'usage: npm run bench:proxy'],

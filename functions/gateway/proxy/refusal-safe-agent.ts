@@ -1,4 +1,5 @@
-import { Agent, Client, type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, Client, Pool } from './undici-parts';
 
 /**
  * A `Client` that tells its pool the truth about a request it refused.
