@@ -20,6 +20,10 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // One worker per core, not jest's default of cores - 1: most suites wait on servers and child
+  // processes, and on a 2-core machine the default leaves one core idle (the whole suite took twice
+  // as long). Every time bound in the tests is set for a loaded machine.
+  maxWorkers: '100%',
   coverageProvider: 'v8',
   collectCoverageFrom: ['functions/**/*.ts', 'dev/**/*.ts', 'lib/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],
