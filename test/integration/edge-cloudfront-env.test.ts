@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
-import { startRecordingUpstream } from '../helpers/loopback-upstream';
+import { oneRequestRoute, useLimitedGateway } from '../helpers/limited-routes';
 
 /**
  * `GATEWAY_CLIENT_ADDRESS=cloudfront-viewer-address`, as the stack sets it for `edge=cloudfront`,
@@ -10,19 +8,10 @@ import { startRecordingUpstream } from '../helpers/loopback-upstream';
  * Authorization moved aside by the viewer-request function).
  */
 
-const route = `edge-${randomUUID().slice(0, 8)}`;
-const routeTable = `
-routes:
-  - { id: ${route}, path: /api, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 1, refill_per_second: 0.001, scope: ip } }
-`;
-
-let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-const gateway = useGatewayServer(async (own) => {
-  upstream = own(await startRecordingUpstream());
-  return {
-    routeTable,
-    env: { UP: upstream.url, GATEWAY_CLIENT_ADDRESS: 'cloudfront-viewer-address' },
-  };
+const { routeTable } = oneRequestRoute('edge');
+const { gateway, upstream } = useLimitedGateway({
+  routeTable,
+  env: { GATEWAY_CLIENT_ADDRESS: 'cloudfront-viewer-address' },
 });
 
 const viaCloudFront = (viewer: string, viewerAuthorization?: string) =>
@@ -45,12 +34,12 @@ describe('Integration: npm start behind CloudFront (GATEWAY_CLIENT_ADDRESS)', ()
     // All three connect from 127.0.0.1 (the "edge"); only the viewer address tells them apart.
     expect([first.status, again.status, other.status]).toEqual([200, 429, 200]);
     expect(again.json()).toMatchObject({ error: 'rate_limited' });
-    const [one, two] = upstream.seen;
+    const [one, two] = upstream().seen;
     expect(one?.headers.authorization).toBe('Bearer viewer-one');
     expect(one?.headers['x-forwarded-for']).toBe('198.51.100.31');
     expect(two?.headers.authorization).toBeUndefined();
     expect(two?.headers['x-forwarded-for']).toBe('198.51.100.32');
-    for (const seen of upstream.seen) {
+    for (const seen of upstream().seen) {
       expect(seen.headers['x-gateway-viewer-authorization']).toBeUndefined();
       expect(seen.headers['cloudfront-viewer-address']).toBeUndefined();
       expect(seen.headers['x-amz-security-token']).toBeUndefined();

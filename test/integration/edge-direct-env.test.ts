@@ -1,23 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
-import { startRecordingUpstream } from '../helpers/loopback-upstream';
+import { oneRequestRoute, useLimitedGateway } from '../helpers/limited-routes';
 
 /**
  * A direct call (no CloudFront, `GATEWAY_CLIENT_ADDRESS` unset) that claims to come through
  * CloudFront, through the environment -> wireGatewayFromEnv -> the local server of `npm start`.
  */
 
-const route = `direct-${randomUUID().slice(0, 8)}`;
-const routeTable = `
-routes:
-  - { id: ${route}, path: /api, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 1, refill_per_second: 0.001, scope: ip } }
-`;
-
-let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-const gateway = useGatewayServer(async (own) => {
-  upstream = own(await startRecordingUpstream());
-  return { routeTable, env: { UP: upstream.url } };
+const { routeTable } = oneRequestRoute('direct');
+const { gateway, upstream } = useLimitedGateway({
+  routeTable,
 });
 
 describe('Integration: npm start called directly with CloudFront headers', () => {
@@ -37,8 +28,8 @@ describe('Integration: npm start called directly with CloudFront headers', () =>
 
     expect([first.status, second.status]).toEqual([200, 429]);
     expect(second.json()).toMatchObject({ error: 'rate_limited' });
-    expect(upstream.seen).toHaveLength(1);
-    const headers = upstream.seen[0]?.headers ?? {};
+    expect(upstream().seen).toHaveLength(1);
+    const headers = upstream().seen[0]?.headers ?? {};
     expect(headers.authorization).toBe('Bearer my-own');
     expect(headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(headers['x-gateway-viewer-authorization']).toBeUndefined();

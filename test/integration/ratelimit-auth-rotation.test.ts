@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { FakeSecretsManager } from '../helpers/fake-secrets-manager';
 import { startRedisWithSecretAuth, useGatewayServer } from '../helpers/gateway-server';
 import { type RawResponse, send } from '../helpers/http-request';
+import { failOpenAndClosedRoutes } from '../helpers/limited-routes';
 import { startRecordingUpstream } from '../helpers/loopback-upstream';
 import { RedisProcess } from '../helpers/redis-process';
 
@@ -22,14 +22,7 @@ const INTERVAL_MS = 2000;
 /** Re-read interval + the breaker's open period (5 s) + reconnection backoff (2 s) + noise. */
 const RECOVERY_MS = 20_000;
 
-const suffix = randomUUID().slice(0, 8);
-const OPEN = `open-${suffix}`;
-const CLOSED = `closed-${suffix}`;
-const routeTable = `
-routes:
-  - { id: ${OPEN}, path: /open, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 100, refill_per_second: 10, scope: ip, on_error: fail_open } }
-  - { id: ${CLOSED}, path: /closed, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 100, refill_per_second: 10, scope: ip, on_error: fail_closed } }
-`;
+const { routeTable } = failOpenAndClosedRoutes('');
 
 const AWS_ENV = {
   AWS_REGION: 'eu-west-1',

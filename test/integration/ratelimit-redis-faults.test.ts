@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { useGatewayServer } from '../helpers/gateway-server';
 import { type RawResponse, send } from '../helpers/http-request';
-import { startRecordingUpstream } from '../helpers/loopback-upstream';
+import { failOpenAndClosedRoutes, useLimitedGateway } from '../helpers/limited-routes';
 import { RedisProcess } from '../helpers/redis-process';
 
 /**
@@ -17,31 +15,18 @@ const BOUND_MS = 10 * TIMEOUT_MS;
 /** The breaker's open period (5 s) plus reconnection backoff and the machine's noise. */
 const RECOVERY_MS = 12_000;
 
-const suffix = randomUUID().slice(0, 8);
-const OPEN = `open-${suffix}`;
-const CLOSED = `closed-${suffix}`;
-const routeTable = `
-routes:
-  - { id: ${OPEN}, path: /open, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 100, refill_per_second: 10, scope: ip, on_error: fail_open } }
-  - { id: ${CLOSED}, path: /closed, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 100, refill_per_second: 10, scope: ip, on_error: fail_closed } }
-`;
+const { open: OPEN, closed: CLOSED, routeTable } = failOpenAndClosedRoutes('');
 
 const redis = new RedisProcess();
-let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-
-const gateway = useGatewayServer(async (own) => {
-  await own(redis).start();
-  // Registered after the server, so thawed before it is stopped: a paused server does not stop.
-  own({ close: () => redis.thaw() });
-  upstream = own(await startRecordingUpstream());
-  return {
-    routeTable,
-    env: {
-      UP: upstream.url,
-      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-      REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
-    },
-  };
+const { gateway } = useLimitedGateway({
+  routeTable,
+  redisUrl: async (own) => {
+    await own(redis).start();
+    // Registered after the server, so thawed before it is stopped: a paused server does not stop.
+    own({ close: () => redis.thaw() });
+    return `redis://127.0.0.1:${redis.port}`;
+  },
+  commandTimeoutMs: TIMEOUT_MS,
 });
 const { output } = gateway;
 

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DelayingProxy, startDelayingProxy } from '../helpers/delaying-proxy';
-import { useGatewayServer } from '../helpers/gateway-server';
 import { send } from '../helpers/http-request';
-import { startRecordingUpstream } from '../helpers/loopback-upstream';
+import { failOpenAndClosedRoutes, useLimitedGateway } from '../helpers/limited-routes';
 import { SHARED_REDIS } from '../helpers/redis-process';
 
 /**
@@ -15,29 +13,17 @@ const TIMEOUT_MS = 100;
 const BOUND_MS = 10 * TIMEOUT_MS;
 const RECOVERY_MS = 12_000;
 
-const suffix = randomUUID().slice(0, 8);
-const OPEN = `slow-open-${suffix}`;
-const CLOSED = `slow-closed-${suffix}`;
-const routeTable = `
-routes:
-  - { id: ${OPEN}, path: /open, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 100, refill_per_second: 10, scope: ip, on_error: fail_open } }
-  - { id: ${CLOSED}, path: /closed, methods: [GET], upstream: "\${UP}", auth_required: false, rate_limit: { capacity: 100, refill_per_second: 0.01, scope: ip, on_error: fail_closed } }
-`;
+// The closed route hardly refills: a request it lets through shows in its remaining tokens.
+const { open: OPEN, routeTable } = failOpenAndClosedRoutes('slow-', 0.01);
 
 let proxy: DelayingProxy;
-let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
-
-const gateway = useGatewayServer(async (own) => {
-  proxy = own(await startDelayingProxy(SHARED_REDIS));
-  upstream = own(await startRecordingUpstream());
-  return {
-    routeTable,
-    env: {
-      UP: upstream.url,
-      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
-      REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
-    },
-  };
+const { gateway } = useLimitedGateway({
+  routeTable,
+  redisUrl: async (own) => {
+    proxy = own(await startDelayingProxy(SHARED_REDIS));
+    return `redis://127.0.0.1:${proxy.port}`;
+  },
+  commandTimeoutMs: TIMEOUT_MS,
 });
 const { output } = gateway;
 
