@@ -57,7 +57,8 @@ access-log line and one EMF document per request. --memory-only skips the proxy 
 Redis keys: under the run's own user (rl:user:{bench-<run id>}...), removed at the end.
 Environment: BENCH_ROUNDS (default 5), BENCH_REQUESTS (per configuration and round, default 2000),
 BENCH_MEMORY_REQUESTS (default 100000, 0 skips), REDIS_URL (default redis://127.0.0.1:6379),
-BENCH_RESULTS (a file to write the results to as JSON, for npm run bench).`,
+BENCH_RESULTS (a file to write the results to as JSON, for npm run bench), BENCH_CPU_PROF_DIR (a
+directory for a --cpu-prof profile of the gateway process).`,
 );
 
 const MEMORY_ONLY = argv.includes('--memory-only');
@@ -267,7 +268,15 @@ const main = async (): Promise<void> => {
         POWERTOOLS_METRICS_DISABLED: 'false',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-      execArgv: ['--expose-gc', '--import', `./${BUNDLE_DIR}/memory-probe.mjs`],
+      execArgv: [
+        '--expose-gc',
+        '--import',
+        `./${BUNDLE_DIR}/memory-probe.mjs`,
+        // A CPU profile of the gateway for the whole run, written where it exits.
+        ...(process.env.BENCH_CPU_PROF_DIR
+          ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR]
+          : []),
+      ],
       // Into a file, as Lambda's runtime takes them off the process: neither this process nor the
       // driver spends CPU reading them during the run.
       stdio: ['ignore', logFd, logFd, 'ipc'],
