@@ -38,6 +38,7 @@ import type { MemoryRequest, MemorySample } from '../test/soak/soak-messages';
 import { median, ms, ratio, verdict } from './stats';
 import { BUNDLE_DIR, bundleEntries } from './suite/bundle';
 import type { DriveRequest, DriveResult, ListeningMessage } from './suite/messages';
+import { processCpuMicros } from './suite/process-cpu';
 import type { ProxyResults } from './suite/results';
 
 const argv = process.argv.slice(2);
@@ -57,7 +58,8 @@ access-log line and one EMF document per request. --memory-only skips the proxy 
 Redis keys: under the run's own user (rl:user:{bench-<run id>}...), removed at the end.
 Environment: BENCH_ROUNDS (default 5), BENCH_REQUESTS (per configuration and round, default 2000),
 BENCH_MEMORY_REQUESTS (default 100000, 0 skips), REDIS_URL (default redis://127.0.0.1:6379),
-BENCH_RESULTS (a file to write the results to as JSON, for npm run bench).`,
+BENCH_RESULTS (a file to write the results to as JSON, for npm run bench), BENCH_CPU_PROF_DIR (a
+directory for a --cpu-prof profile of the gateway process).`,
 );
 
 const MEMORY_ONLY = argv.includes('--memory-only');
@@ -267,7 +269,15 @@ const main = async (): Promise<void> => {
         POWERTOOLS_METRICS_DISABLED: 'false',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-      execArgv: ['--expose-gc', '--import', `./${BUNDLE_DIR}/memory-probe.mjs`],
+      execArgv: [
+        '--expose-gc',
+        '--import',
+        `./${BUNDLE_DIR}/memory-probe.mjs`,
+        // A CPU profile of the gateway for the whole run, written where it exits.
+        ...(process.env.BENCH_CPU_PROF_DIR
+          ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR]
+          : []),
+      ],
       // Into a file, as Lambda's runtime takes them off the process: neither this process nor the
       // driver spends CPU reading them during the run.
       stdio: ['ignore', logFd, logFd, 'ipc'],
@@ -316,11 +326,21 @@ const main = async (): Promise<void> => {
     const gatewayConfigs = configurations.filter((c) => c.gateway);
     driver = new Driver();
     let gatewayRequests = 0;
+    // The process serving each configuration, whose CPU time a round reads around itself.
+    const serverPid = (target: Configuration): number | undefined =>
+      target.gateway ? gateway.pid : target.name === 'plain proxy' ? peer.child.pid : undefined;
     const drive = async (target: Configuration, inFlight: number, requests: number) => {
+      const cpuBefore = processCpuMicros(serverPid(target));
       const result = await (driver as Driver).drive(target, inFlight, requests);
+      const cpuAfter = processCpuMicros(serverPid(target));
       if (target.gateway) gatewayRequests += result.requests;
-      return result;
+      const cpuPerRequest =
+        cpuBefore === undefined || cpuAfter === undefined
+          ? undefined
+          : (cpuAfter - cpuBefore) / result.requests;
+      return { ...result, cpuPerRequest };
     };
+    type Round = Awaited<ReturnType<typeof drive>>;
 
     console.log(
       `proxy benchmark: ${ROUNDS} rounds x ${REQUESTS} requests per configuration, 1 KB JSON on loopback, Node ${process.version}; gateway ${gatewayUrl} (esbuild bundle of dev/start.ts, pid ${gateway.pid}), plain proxy ${peer.url}, upstream ${upstream.url}`,
@@ -341,7 +361,7 @@ const main = async (): Promise<void> => {
     for (const inFlight of IN_FLIGHT) {
       if (ROUNDS === 0) break;
       for (const target of configurations) await drive(target, inFlight, WARM_UP);
-      const perRound = configurations.map(() => [] as DriveResult[]);
+      const perRound = configurations.map(() => [] as Round[]);
       for (let round = 0; round < ROUNDS; round += 1) {
         for (let k = 0; k < configurations.length; k += 1) {
           const index = (round + k) % configurations.length;
@@ -349,11 +369,12 @@ const main = async (): Promise<void> => {
           perRound[index]?.push(await drive(target, inFlight, REQUESTS));
         }
       }
-      const direct = perRound[0] as DriveResult[];
-      const plain = perRound[1] as DriveResult[];
+      const direct = perRound[0] as Round[];
+      const plain = perRound[1] as Round[];
       console.log(`\n${inFlight} in flight (medians over ${ROUNDS} rounds)`);
       configurations.forEach((target, index) => {
-        const rounds = perRound[index] as DriveResult[];
+        const rounds = perRound[index] as Round[];
+        const cpu = rounds.map((r) => r.cpuPerRequest);
         const cell = {
           name: target.name,
           inFlight,
@@ -366,19 +387,28 @@ const main = async (): Promise<void> => {
               (r, i) =>
                 r.requests /
                 r.seconds /
-                ((plain[i] as DriveResult).requests / (plain[i] as DriveResult).seconds),
+                ((plain[i] as Round).requests / (plain[i] as Round).seconds),
             ),
           ),
+          ...(cpu.every((c) => c !== undefined) ? { serverCpuUs: median(cpu as number[]) } : {}),
         };
         results.cells.push(cell);
         console.log(
-          `  ${target.name.padEnd(14)} ${cell.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(cell.p50)}  p99 ${ms(cell.p99)}  added p50 over direct ${ms(cell.addedP50)}  throughput / plain proxy ${ratio(cell.throughputVsPlain)}`,
+          `  ${target.name.padEnd(14)} ${cell.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(cell.p50)}  p99 ${ms(cell.p99)}  added p50 over direct ${ms(cell.addedP50)}  throughput / plain proxy ${ratio(cell.throughputVsPlain)}${cell.serverCpuUs === undefined ? '' : `  server CPU ${cell.serverCpuUs.toFixed(0)} us/request`}`,
         );
       });
       const cell = (name: ConfigName) =>
         results.cells.find((c) => c.name === name && c.inFlight === inFlight);
       const pub = cell('public route');
       const limited = cell('+ rate limit');
+      const plainCpu = cell('plain proxy')?.serverCpuUs;
+      if (plainCpu !== undefined && pub?.serverCpuUs && limited?.serverCpuUs) {
+        // What the throughput ratio would be with each server CPU-bound (not a verdict: the targets
+        // are throughput), steadier than throughput when other work shares the machine.
+        console.log(
+          `server CPU per request (${inFlight} in flight): plain proxy ${plainCpu.toFixed(0)} us, public route ${pub.serverCpuUs.toFixed(0)} us (plain / public ${ratio(plainCpu / pub.serverCpuUs)}), authenticated + rate-limited ${limited.serverCpuUs.toFixed(0)} us (plain / it ${ratio(plainCpu / limited.serverCpuUs)})`,
+        );
+      }
       if (pub && limited) {
         console.log(
           verdict(

@@ -11,6 +11,11 @@ export interface ProxyCell {
   readonly addedP50: number;
   /** Median over rounds of this configuration's throughput over the plain proxy's, same round. */
   readonly throughputVsPlain: number;
+  /**
+   * Median over rounds of the CPU time the serving process (the gateway, the plain proxy) used per
+   * request, from /proc; absent for the direct call and where there is no /proc.
+   */
+  readonly serverCpuUs?: number;
 }
 
 export interface MemoryFigures {

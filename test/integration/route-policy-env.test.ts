@@ -255,6 +255,20 @@ describe('Integration: CSRF protection of cookie-authenticated routes', () => {
     expect(upstream.seen).toHaveLength(0);
   });
 
+  it('lets a cross-site GET and HEAD with the cookie through (safe methods change nothing), and still refuses the POST', async () => {
+    const crossSite = { cookie: reader, origin: EVIL, 'sec-fetch-site': 'cross-site' };
+    const get = await send(gateway.server.url, { path: '/api/users/7', headers: crossSite });
+    const head = await send(gateway.server.url, {
+      method: 'HEAD',
+      path: '/api/users/7',
+      headers: crossSite,
+    });
+    const refused = await post('/api/users/7', crossSite);
+
+    expect([get.status, head.status, refused.status]).toEqual([200, 200, 403]);
+    expect(upstream.seen.map((seen) => seen.method)).toEqual(['GET', 'HEAD']);
+  });
+
   it('leaves a route with csrf: false alone (an API without cookies)', async () => {
     const response = await post('/webhook', {
       cookie: reader,

@@ -2,7 +2,7 @@ import { type GatewayMiddleware, type GatewayRequest, requestState } from '../ch
 import type { SessionsConfig } from '../config/schema';
 import { CsrfRejectedError } from '../http/errors';
 import { Header } from '../http/header-names';
-import { decideCsrf } from '../policy/csrf-decision';
+import { decideCsrf, isSafeMethod } from '../policy/csrf-decision';
 import { requestOwnOrigin } from '../policy/request-origin';
 import type { CompiledRoute } from '../routing/route-types';
 import { readCookie } from '../sessions/session-cookie';
@@ -25,9 +25,13 @@ export const csrf = (options: CsrfOptions): GatewayMiddleware => {
     const route = state.route?.route;
     if (!route?.config.auth_required || !route.config.csrf) return;
     const event = request.event;
+    const method = event.requestContext.http.method;
+    // Most requests: decided by the method alone, before the cookie is read and the request's own
+    // origin parsed (a URL) for nothing.
+    if (isSafeMethod(method)) return;
     const headers = event.headers ?? {};
     const verdict = decideCsrf({
-      method: event.requestContext.http.method,
+      method,
       carriesSessionCookie: readCookie(event, options.sessions.cookie_name) !== undefined,
       secFetchSite: headers[Header.secFetchSite],
       origin: headers[Header.origin],

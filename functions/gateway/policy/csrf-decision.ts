@@ -1,6 +1,9 @@
 /** Methods that change nothing (RFC 9110 9.2.1); a browser may send them cross-site freely. */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
+/** A safe method passes whatever else the request says, so a caller may skip gathering the rest. */
+export const isSafeMethod = (method: string): boolean => SAFE_METHODS.has(method);
+
 export interface CsrfInput {
   readonly method: string;
   /** The request carries the session cookie (a browser attaches it whoever made the request). */
@@ -33,7 +36,7 @@ const refuse = (reason: string): CsrfVerdict => ({ allowed: false, reason });
  * Safe methods and requests without the session cookie pass: there is nothing to forge.
  */
 export const decideCsrf = (input: CsrfInput): CsrfVerdict => {
-  if (SAFE_METHODS.has(input.method)) return allow('safe_method');
+  if (isSafeMethod(input.method)) return allow('safe_method');
   if (!input.carriesSessionCookie) return allow('no_session_cookie');
   const site = input.secFetchSite;
   if (site !== undefined) {

@@ -57,6 +57,28 @@ describe('Sessions: SessionSigner', () => {
     expect(signer.verify(before)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
+  it('keeps signing and verifying with the right key through more rotations than it caches keys for', () => {
+    const { createHmac } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    let keys: readonly string[] = [CURRENT];
+    const signer = new SessionSigner({ keys: () => keys });
+    const id = 'session-id-0123456789';
+    for (let rotation = 0; rotation < 40; rotation += 1) {
+      const secret = `rotation-${rotation}-secret-rotation-secret-rotation`;
+      const previous = keys[0] as string;
+      keys = [secret, previous];
+
+      const token = signer.sign(id);
+      expect(token).toBe(`${id}.${createHmac('sha256', secret).update(id).digest('base64url')}`);
+      expect(signer.verify(token).ok).toBe(true);
+      expect(
+        signer.verify(`${id}.${createHmac('sha256', previous).update(id).digest('base64url')}`).ok,
+      ).toBe(true);
+      // A key dropped from the ring is refused even though it was used (and cached) before.
+      const dropped = new SessionSigner([CURRENT]).sign(id);
+      expect(signer.verify(dropped).ok).toBe(rotation === 0);
+    }
+  });
+
   it('refuses a tampered id or signature', () => {
     const signer = new SessionSigner([CURRENT]);
     const token = signer.sign('session-id-0123456789');
