@@ -28,14 +28,16 @@ export interface PreludeWritable extends Writable {
 
 // @types/aws-lambda declares the global as a namespace holding a class; the stand-in is a plain
 // object with the same two members, so it is set through an untyped view of globalThis.
-const runtime = globalThis as unknown as { awslambda?: unknown };
-runtime.awslambda ??= {
-  streamifyResponse: <T extends object>(handler: T): T =>
-    Object.assign(handler, { [STREAMING]: STREAM_RESPONSE }),
-  HttpResponseStream: {
-    from: (stream: PreludeWritable, prelude: ResponsePrelude): PreludeWritable => {
-      stream.setPrelude?.(prelude);
-      return stream;
-    },
+const runtime = globalThis as unknown as { awslambda?: Record<string, unknown> };
+// Merged into what is there: `@aws/lambda-invoke-store` (imported by Powertools and the local
+// server) creates an empty `awslambda` of its own when it loads first.
+runtime.awslambda ??= {};
+const awslambda = runtime.awslambda;
+awslambda.streamifyResponse ??= <T extends object>(handler: T): T =>
+  Object.assign(handler, { [STREAMING]: STREAM_RESPONSE });
+awslambda.HttpResponseStream ??= {
+  from: (stream: PreludeWritable, prelude: ResponsePrelude): PreludeWritable => {
+    stream.setPrelude?.(prelude);
+    return stream;
   },
 };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
+import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { FUNCTION_URL_PAYLOAD_LIMIT_BYTES } from '../functions/gateway/http/limits';
 import { readCapped } from '../functions/gateway/http/read-capped';
@@ -12,6 +13,7 @@ import {
 import { toFunctionUrlEvent } from './function-url-event';
 import { lambdaContext } from './lambda-context';
 import { type Listening, listen } from './listen';
+import { LocalInvokeStore } from './local-invoke-store';
 
 export type FunctionUrlHandler = (
   event: LambdaFunctionURLEvent,
@@ -112,12 +114,32 @@ const writeLambdaFailure = (response: ServerResponse, status: number, message: s
 /** Answers a request itself (true) or leaves it to the gateway (false); e.g. `GET /metrics`. */
 export type LocalRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
+/** How many invocations the local server declares it may run at once (it does not enforce it). */
+const LOCAL_MAX_CONCURRENCY = '64';
+
+/**
+ * The local server runs invocations concurrently in one process, as a Lambda Managed Instance
+ * does. The runtime then sets `AWS_LAMBDA_MAX_CONCURRENCY` and runs each invocation in its own
+ * `InvokeStore` context (an AsyncLocalStorage), which Powertools follows for the logger's keys and
+ * the metrics' stores. Without it, concurrent requests shared them: access lines without their
+ * correlation id or with another request's user, and one request's metrics in another's EMF
+ * document.
+ */
+const concurrentInvocations = (): InvokeStoreBase => {
+  process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= LOCAL_MAX_CONCURRENCY;
+  return LocalInvokeStore.install();
+};
+
 export const startLocalServer = async (
   handler: FunctionUrlHandler,
   port = 0,
   host = '127.0.0.1',
   localRoute?: LocalRoute,
 ): Promise<LocalServer> => {
+  const invocations = concurrentInvocations();
+  const invocation = (context: Context) => ({
+    [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId,
+  });
   const server = createServer(async (request, response) => {
     try {
       if (localRoute && (await localRoute(request, response))) return;
@@ -132,11 +154,16 @@ export const startLocalServer = async (
         return;
       }
       const event = toFunctionUrlEvent(request, body);
+      const context = lambdaContext();
       if (isStreaming(handler)) {
-        await handler(event, responseStreamFor(response), lambdaContext());
+        await invocations.run(invocation(context), () =>
+          handler(event, responseStreamFor(response), context),
+        );
         return;
       }
-      const result = await handler(event, lambdaContext(), INVOKE_OPTIONS);
+      const result = await invocations.run(invocation(context), () =>
+        handler(event, context, INVOKE_OPTIONS),
+      );
       writeResult(response, result);
     } catch (error) {
       // Lambda answers an unhandled function error with a bare 502; so does the local server.
