@@ -18,7 +18,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import { percentile } from '../../bench/stats';
 import { startDemoUpstream } from '../../dev/demo-upstream';
@@ -28,6 +27,7 @@ import { createDocumentClient } from '../../functions/gateway/sessions/dynamodb-
 import { SessionSigner } from '../../functions/gateway/sessions/session-signer';
 import { helpIfAsked } from '../../scripts/cli-help';
 import { SessionAdmin } from '../../scripts/session-admin';
+import { bundleEntries } from '../helpers/npm-start-bundle';
 import {
   allowedMatchesTheory,
   type Check,
@@ -64,39 +64,16 @@ const MAX_HEAP_GROWTH = 16 * 1024 * 1024;
 const ROUTE_PATH = '/api/users/1';
 const ROUTE_ID = 'users';
 const OUT_DIR = '.bench-build/soak';
-// npm start's own modules are CommonJS-minded (require, __dirname): the ESM bundle gets both. The
-// directory is under another name, which `define` gives to free `__dirname` references only, so an
-// ESM dependency that declares its own `__dirname` keeps it.
-const BANNER = [
-  'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
-  'import { dirname as __dn } from "node:path"; import { fileURLToPath as __fu } from "node:url";',
-  'const __soakDirname = __dn(__fu(import.meta.url));',
-].join(' ');
-
 /** The three programs as esbuild bundles, the gateway as the Lambda bundle is built. */
-const bundle = async (): Promise<void> => {
-  await build({
-    entryPoints: {
+const bundle = (): Promise<void> =>
+  bundleEntries(
+    {
       gateway: 'dev/start.ts',
       'memory-probe': 'test/soak/memory-probe.ts',
       'load-driver': 'test/soak/load-driver.ts',
     },
-    outdir: OUT_DIR,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    loader: { '.lua': 'text' },
-    define: { __dirname: '__soakDirname' },
-    // npm start only loads dynalite (and level, for a store on disk) when it starts its own
-    // store, here the soak runs one; the development OpenID provider is npm start's, not the
-    // gateway's, and is loaded from node_modules as it is.
-    external: ['dynalite', 'level', 'oidc-provider'],
-    banner: { js: BANNER },
-    logLevel: 'warning',
-  });
-};
+    OUT_DIR,
+  );
 
 /** What the soak counts in the gateway's output: a name and the bytes that mark it in a line. */
 const PATTERNS = {

@@ -99,7 +99,8 @@ export const loadGatewaySecrets = async (
   ]);
 
   let sessionKeys: SessionKeyRing | undefined;
-  const refreshers: Array<() => Promise<void> | undefined> = [];
+  // Only the session keys rotate under a running gateway (the login's token key is read once).
+  let refresh: () => Promise<void> | undefined = () => undefined;
   if (settings.SESSION_SECRET) {
     const keys = checkedSessionKeys(
       settings.SESSION_SECRET,
@@ -117,7 +118,7 @@ export const loadGatewaySecrets = async (
       ...(options.now ? { now: options.now } : {}),
     });
     sessionKeys = ringOf(() => rotating.value);
-    refreshers.push(() => rotating.refresh());
+    refresh = () => rotating.refresh();
   }
 
   const redisAuthToken =
@@ -135,10 +136,6 @@ export const loadGatewaySecrets = async (
       : {}),
     ...(clientSecret ? { oidcClientSecret: clientSecret } : {}),
     ...(tokenKey ? { oidcTokenKey: tokenKey } : {}),
-    refresh: () => {
-      if (refreshers.length === 1) return refreshers[0]?.();
-      const pending = refreshers.map((refresh) => refresh()).filter((p) => p !== undefined);
-      return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
-    },
+    refresh,
   };
 };
